@@ -18,7 +18,8 @@ CC       ?= cc
 OPT      ?= -O2 -g
 SAN      ?=
 WARN     := -std=c17 -Wall -Wextra -Wpedantic -Werror -Wshadow -Wconversion \
-            -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla -Wno-format-truncation
+            -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla \
+            $(if $(findstring clang,$(CC)),,-Wno-format-truncation)
 CPPFLAGS := -Iinclude -Isrc -I$(BUILD)/gen -D_GNU_SOURCE -I/usr/include/libstemmer
 CFLAGS   := $(OPT) $(WARN) $(SAN) -fvisibility=hidden -fPIC -MMD -MP
 LDLIBS   := -lexpat -ljansson -lpcre2-8 -lxxhash -lstemmer -lutf8proc -lsqlite3 -lsodium -lm -lpthread
