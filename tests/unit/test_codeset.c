@@ -181,7 +181,7 @@ TEST(corrupt_section_is_rejected)
     copy[16 + 24] = (char)0xfe; /* record 0 parent = huge */
     mc__bw *w;
     CHECK_INT(mc__bw_new(2030, &w), ==, MC_OK);
-    const char *tags[] = { "CMKIDS", "CMNOTE", "CMREF", "CMCHAP", "CMBLOCK", "CMSEVN", "CMSTR" };
+    const char *tags[] = { "CMKIDS", "CMNOTE", "CMREF", "CMCHAP", "CMBLOCK", "CMSEVN", "CMHASH", "CMSTR" };
     mc__bw_add(w, "CMCODE", copy, n, 2030);
     for (size_t i = 0; i < sizeof tags / sizeof tags[0]; i++) {
         CHECK_INT(mc_bundle_section(fixture_b, tags[i], &p, &n), ==, MC_OK);
