@@ -41,8 +41,8 @@ typedef struct mc_cm_code {
     mc_str short_title; /* order file short description */
     mc_str long_title; /* order file long description */
     uint32_t parent; /* id of the code one level up (by prefix), MC_NONE for a category */
-    uint32_t chapter; /* chapter index (mc_cm_chapter), MC_NONE when unknown */
-    uint32_t block; /* section/block index (mc_cm_block), MC_NONE when unknown */
+    uint32_t chapter; /* chapter index (mc_cm_get_chapter), MC_NONE when unknown */
+    uint32_t block; /* section/block index (mc_cm_get_block), MC_NONE when unknown */
     bool in_tabular; /* the tabular XML used for notes describes this code itself */
 } mc_cm_code;
 
@@ -57,7 +57,8 @@ MC_API uint32_t mc_cm_billable_count(const mc_codeset *cs);
 MC_API int mc_cm_lookup(const mc_codeset *cs, const char *text, size_t n, mc_cm_code *out);
 MC_API int mc_cm_get(const mc_codeset *cs, uint32_t id, mc_cm_code *out);
 
-/* Normalise text to an undotted upper-case code in out[8]; MC_EFORMAT if it cannot be one. */
+/* Normalise text to an undotted upper-case code in out[8] (a letter, then 2-6 letters or
+ * digits with a digit in the 2nd or 3rd place); MC_EFORMAT if it cannot be a code. */
 MC_API int mc_cm_normalize(const char *text, size_t n, char out[8]);
 /* Dotted form of an undotted code ("E1122" -> "E11.22"). */
 MC_API void mc_cm_dotted(const char *code, char out[9]);
@@ -85,9 +86,9 @@ typedef struct mc_cm_block {
 } mc_cm_block;
 
 MC_API uint32_t mc_cm_chapter_count(const mc_codeset *cs);
-MC_API int mc_cm_chapter(const mc_codeset *cs, uint32_t index, mc_cm_chapter *out);
+MC_API int mc_cm_get_chapter(const mc_codeset *cs, uint32_t index, mc_cm_chapter *out);
 MC_API uint32_t mc_cm_block_count(const mc_codeset *cs);
-MC_API int mc_cm_block(const mc_codeset *cs, uint32_t index, mc_cm_block *out);
+MC_API int mc_cm_get_block(const mc_codeset *cs, uint32_t index, mc_cm_block *out);
 
 /* ---- instructional notes ---- */
 typedef enum mc_note_kind {
