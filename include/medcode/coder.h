@@ -35,6 +35,13 @@ typedef struct mc_coder_opts {
     size_t max_note_bytes; /* larger notes fail with MC_ELIMIT; 0 = 16 MiB */
     size_t arena_cap; /* per-note memory cap; 0 = 64 MiB + 24 x note size */
     float min_confidence; /* drop codes below this (0 = keep all) */
+    /*
+     * Annotation mode: report the code of every mention, whatever its
+     * assertion, without the guideline suppressions (integral symptoms,
+     * unspecified beside specific). For annotating corpora whose gold codes
+     * are mention-level (CodiEsp); never for a claim.
+     */
+    bool all_mentions;
 } mc_coder_opts;
 
 /* Open the coder over a bundle (borrowed; must outlive the coder). */

@@ -281,8 +281,50 @@ static void record_key(iparse *ip, const char *code)
         ip->n_keys++;
 }
 
+/*
+ * Main terms that name a reason for an encounter or an activity rather than
+ * a condition ("Examination", "Observation", "Test"): ordinary words in any
+ * note, so their index paths would fire everywhere. The coder reaches those
+ * Z codes through its rules, not through word matches.
+ */
+static const char *const encounter_terms[] = {
+    "Admission",  "Encounter",  "Examination", "Investigation", "Observation", "Test",
+    "Consultation", "Counseling", "Advice",    "Aftercare",     "Appearance",  "Behavior",
+    "Checking",   "Evaluation", "Follow-up",   "Problem",       "Care",        "Attention",
+    "Procedure",  "Visit",      "Treatment",   "Medicine",      "Observation", "Review",
+    "Request",    "Service",    "Result",        "Findings",    "Person",
+};
+
+static bool skip_path(const iparse *ip)
+{
+    char main[64];
+    size_t k = 0;
+    const char *t = ip->lv[0].title;
+    while (t[k] && t[k] != ',' && t[k] != ' ' && t[k] != '(' && k + 1 < sizeof main) {
+        main[k] = t[k];
+        k++;
+    }
+    main[k] = 0;
+    for (size_t i = 0; i < sizeof encounter_terms / sizeof encounter_terms[0]; i++)
+        if (!strcasecmp(main, encounter_terms[i]))
+            return true;
+    /* "specified NEC" at the end: a residual for other named kinds, not the bare term */
+    const char *last = ip->lv[ip->depth < MAXDEPTH ? ip->depth : MAXDEPTH - 1].title;
+    if (ip->depth > 0 && strstr(last, "NEC")) {
+        stems s;
+        memset(&s, 0, sizeof s);
+        s.st = ip->w->st;
+        stems_add(&s, last, strlen(last));
+        if (!s.count)
+            return true;
+    }
+    return false;
+}
+
 static void emit_code(iparse *ip, const char *code)
 {
+    if (ip->src == LEX_INDEX && skip_path(ip))
+        return;
     mc__buf path;
     mc__buf_init(&path, 4096);
     path_text(ip, &path);

@@ -139,7 +139,7 @@ static void try_entry(run *r, sent_index *si, uint32_t stamp, uint32_t s, uint32
             if (!own_used && used < 2)
                 return;
         }
-        if (r->doc->tokens[q].flags & MC_TOK_DIGIT) {
+        if (r->doc->tokens[q].flags & NLP_TOK_DIGIT) {
             uint32_t near = UINT32_MAX;
             for (uint32_t k = 0; k < e->ntok; k++)
                 if (k != j && pos[k] != POS_VIRTUAL && pos[k] != q) {

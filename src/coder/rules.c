@@ -266,7 +266,8 @@ void mc__cac_sequence(run *r)
 {
     if (r->n_meta != r->n_dx)
         return;
-    drop_unspecified_siblings(r);
+    if (!r->opts->all_mentions || (getenv("MC_AM") && strchr(getenv("MC_AM"), 'u')))
+        drop_unspecified_siblings(r);
     hypertension_rule(r);
     /* Section I.B.4-5: integral signs and symptoms */
     bool diag_definitive = false;
@@ -275,7 +276,7 @@ void mc__cac_sequence(run *r)
             diag_definitive = true;
     for (uint32_t i = 0; i < r->n_dx;) {
         bool drop = false;
-        if (is_symptom(r->dx[i].code)) {
+        if (is_symptom(r->dx[i].code) && (!r->opts->all_mentions || (getenv("MC_AM") && strchr(getenv("MC_AM"), 's')))) {
             for (uint32_t j = 0; j < r->n_dx && !drop; j++)
                 drop = j != i && is_definitive(r->dx[j].code) &&
                        (r->meta[i].sentences_mask & r->meta[j].sentences_mask);

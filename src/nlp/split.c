@@ -268,15 +268,15 @@ int mc__nlp_split(mc_nlp_doc *doc, mc__arena *a)
                     digit = true;
             }
             if (upper)
-                flags |= MC_TOK_UPPER;
+                flags |= NLP_TOK_UPPER;
             if (digit)
-                flags |= MC_TOK_DIGIT;
+                flags |= NLP_TOK_DIGIT;
             for (size_t q = prev_end; q < ws; q++) {
                 char c = doc->text[q];
                 if (c == ';' || c == ':')
-                    flags |= MC_TOK_BREAK;
+                    flags |= NLP_TOK_BREAK;
                 else if (c == ',')
-                    flags |= MC_TOK_COMMA;
+                    flags |= NLP_TOK_COMMA;
             }
             *t = (mc_nlp_token){ (uint32_t)ws, (uint32_t)we, norm, (uint16_t)len, flags, k };
             prev_end = we;
