@@ -149,7 +149,7 @@ static char encounter_context(const run *r)
  */
 static const char *policy(const run *r, const mention *m)
 {
-    const lex_entry *e = &r->c->lex->entries[m->entry];
+    const lex_entry *e = mc__cac_entry(r, m->entry);
     unsigned a = m->assert;
     if (r->opts->all_mentions) {
         const char *mode = getenv("MC_AM");
@@ -217,8 +217,7 @@ static void note_meta(run *r, uint32_t i, const mention *m)
 /* Add (or extend) the coded item for mention m. */
 static void add_coded(run *r, mention *m)
 {
-    const mc__lex *lx = r->c->lex;
-    const lex_entry *e = &lx->entries[m->entry];
+    const lex_entry *e = mc__cac_entry(r, m->entry);
     mc_coded **arr = m->procedure ? &r->px : &r->dx;
     uint32_t *n = m->procedure ? &r->n_px : &r->n_dx, *cap = m->procedure ? &r->cap_px : &r->cap_dx;
     char dotted[9];
@@ -231,8 +230,12 @@ static void add_coded(run *r, mention *m)
     float conf = src_weight(e->src) * (0.6f + 0.4f * si->weight);
     if (m->assert & MC_ASSERT_UNCERTAIN)
         conf *= 0.85f;
-    if (m->score > 0)
-        conf = conf * 0.5f + m->score * 0.5f;
+    if (e->src == LEX_LEARNED)
+        conf = e->prior;
+    /* a learned model calibrates the confidence with the code's training precision */
+    float prec = mc__cac_model_precision(r->opts->model, dotted);
+    if (prec >= 0)
+        conf = 0.3f * conf + 0.7f * prec;
     for (uint32_t i = 0; i < *n; i++) {
         mc_coded *c = &(*arr)[i];
         if (strcmp(c->code, dotted) != 0)
@@ -285,6 +288,7 @@ static void add_coded(run *r, mention *m)
         note_meta(r, *n - 1, m);
     }
     const char *kind = e->src == LEX_INDEX      ? "Alphabetic Index"
+                       : e->src == LEX_LEARNED  ? "Learned from coded training notes, phrase"
                        : e->src == LEX_NEOPLASM ? "Neoplasm Table"
                        : e->src == LEX_PCS      ? "ICD-10-PCS table"
                                                 : "Tabular title";
@@ -316,7 +320,8 @@ int mc_coder_run(const mc_coder *c, const char *text, size_t n, const mc_coder_o
     r.opts = opts;
     r.text = text;
     mc__arena_init(&r.arena, 256 * 1024, cap);
-    rc = mc__nlp_analyze(text, n, &r.arena, &r.doc);
+    r.stemmer = sb_stemmer_new("english", NULL);
+    rc = r.stemmer ? mc__nlp_analyze(text, n, &r.arena, &r.doc) : MC_ENOMEM;
     if (!rc)
         rc = mc__cac_tokens(&r);
     if (!rc)
@@ -347,8 +352,20 @@ int mc_coder_run(const mc_coder *c, const char *text, size_t n, const mc_coder_o
         }
         if (!r.err)
             mc__cac_sequence(&r);
+        /* confidence threshold: the caller's, else the one the model was tuned with */
+        float th = opts->min_confidence > 0 ? opts->min_confidence
+                   : opts->model            ? opts->model->threshold
+                                            : 0;
+        if (th > 0) {
+            uint32_t k = 0;
+            for (uint32_t i = 0; i < r.n_dx; i++)
+                if (r.dx[i].confidence >= th || r.dx[i].principal)
+                    r.dx[k++] = r.dx[i];
+            r.n_dx = k;
+        }
         rc = r.err;
     }
+    sb_stemmer_delete(r.stemmer);
     if (rc) {
         mc__arena_free(&r.arena);
         free(res);

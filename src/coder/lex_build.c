@@ -581,6 +581,9 @@ static int parse_index(mc__build_ctx *ctx, lexw *w, const char *path, char src)
 /* ---- order files (titles) ---- */
 static void title_entry(lexw *w, const char *code, char src, const char *title, size_t tn)
 {
+    /* "Other specified X": a residual category, never the code of a bare "X" */
+    if (src != LEX_PCS && tn > 6 && !strncmp(title, "Other ", 6))
+        return;
     stems s;
     memset(&s, 0, sizeof s);
     s.st = w->st;

@@ -49,49 +49,60 @@ static bool note_has(const run *r, const char *w)
     return false;
 }
 
-/* Sentence support for a title: how many of its words occur in sentence s. */
-static int support(const run *r, uint32_t s, mc_str title, mc_str parent)
+/* Is stem id present at some token of sentence s (own stem or synonym)? */
+static bool sentence_has(const run *r, uint32_t s, uint32_t id)
 {
     const mc_nlp_sentence *se = &r->doc->sentences[s];
-    int score = 0;
-    size_t i = 0;
-    char w[64];
-    while (i < title.n) {
-        while (i < title.n && !((title.p[i] | 32) >= 'a' && (title.p[i] | 32) <= 'z') &&
-               !(title.p[i] >= '0' && title.p[i] <= '9'))
-            i++;
-        size_t b = i;
-        while (i < title.n && (((title.p[i] | 32) >= 'a' && (title.p[i] | 32) <= 'z') ||
-                               (title.p[i] >= '0' && title.p[i] <= '9')))
-            i++;
-        size_t n = i - b;
-        if (!n || n >= sizeof w)
-            continue;
-        for (size_t k = 0; k < n; k++)
-            w[k] = mc__lower(title.p[b + k]);
-        w[n] = 0;
-        if (mc__cac_stopword(w, n) || n < 3)
-            continue;
-        /* words already in the parent title say nothing about the choice */
-        bool in_parent = false;
-        for (size_t k = 0; k + n <= parent.n && !in_parent; k++)
-            in_parent = !strncasecmp(parent.p + k, w, n) &&
-                        (k + n == parent.n || !((parent.p[k + n] | 32) >= 'a' &&
-                                                (parent.p[k + n] | 32) <= 'z'));
-        if (in_parent)
-            continue;
-        /* prefix match of 5 letters tolerates inflection ("femoral"/"femur" excepted) */
-        size_t cmp = n > 5 ? 5 : n;
-        for (uint32_t t = se->tok_first; t < se->tok_first + se->tok_count; t++) {
-            const mc_nlp_token *tk = &r->doc->tokens[t];
-            if (tk->len >= cmp && !memcmp(tk->norm, w, cmp) &&
-                (n <= 5 ? tk->len == n : true)) {
-                score++;
-                break;
-            }
-        }
+    for (uint32_t k = r->tok_ids_at[se->tok_first];
+         k < r->tok_ids_at[se->tok_first + se->tok_count]; k++)
+        if (r->tok_ids[k] == id)
+            return true;
+    return false;
+}
+
+typedef struct sup_ctx {
+    const run *r;
+    uint32_t s;
+    uint32_t parent[32], np;
+    bool collect; /* collecting the parent's stems */
+    int score;
+} sup_ctx;
+
+static void sup_word(void *ctx, const char *w, size_t n)
+{
+    sup_ctx *c = ctx;
+    if (mc__cac_stopword(w, n))
+        return;
+    char st[64];
+    size_t k = mc__cac_stem(c->r->stemmer, w, n, st, sizeof st);
+    uint32_t id = k ? mc__lex_stem_id(c->r->c->lex, st, k) : LEX_NONE;
+    if (id == LEX_NONE)
+        return;
+    if (c->collect) {
+        if (c->np < 32)
+            c->parent[c->np++] = id;
+        return;
     }
-    return score;
+    /* words already in the parent title say nothing about the choice */
+    for (uint32_t i = 0; i < c->np; i++)
+        if (c->parent[i] == id)
+            return;
+    if (sentence_has(c->r, c->s, id))
+        c->score++;
+}
+
+/* Sentence support for a child title: its own stems (not the parent's) found in sentence s. */
+static int support(const run *r, uint32_t s, mc_str title, mc_str parent)
+{
+    sup_ctx c;
+    memset(&c, 0, sizeof c);
+    c.r = r;
+    c.s = s;
+    c.collect = true;
+    mc__nlp_words(parent.p, parent.n, sup_word, &c);
+    c.collect = false;
+    mc__nlp_words(title.p, title.n, sup_word, &c);
+    return c.score;
 }
 
 /* Choose the 7th character among children [first, first+count) that all have 7 chars. */
@@ -129,7 +140,7 @@ static uint32_t pick_seventh(const run *r, uint32_t first, uint32_t count)
 void mc__cac_resolve(run *r, mention *m)
 {
     const mc__lex *lx = r->c->lex;
-    const lex_entry *e = &lx->entries[m->entry];
+    const lex_entry *e = mc__cac_entry(r, m->entry);
     m->code[0] = 0;
     if (m->procedure) {
         mc__strlcpy(m->code, e->code, sizeof m->code);
