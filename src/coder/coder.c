@@ -335,6 +335,13 @@ int mc_coder_run(const mc_coder *c, const char *text, size_t n, const mc_coder_o
             m->assert = mc__nlp_assert(r.doc, m->sentence, m->first, m->last, &m->trigger);
         }
         mc__cac_rules(&r);
+        if (getenv("MEDCODE_CODER_DEBUG"))
+            for (uint32_t i = 0; i < r.n_m; i++) {
+                const lex_entry *e = mc__cac_entry(&r, r.m[i].entry);
+                fprintf(stderr, "mention s%u [%u,%u] %s %c drop=%d assert=%u %.*s\n",
+                        r.m[i].sentence, r.m[i].first, r.m[i].last, e->code, e->src,
+                        r.m[i].dropped, r.m[i].assert, (int)e->path.n, e->path.p);
+            }
         for (uint32_t i = 0; i < r.n_m && !r.err; i++) {
             mention *m = &r.m[i];
             if (m->dropped)

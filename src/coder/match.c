@@ -145,6 +145,13 @@ static void try_entry(run *r, sent_index *si, uint32_t stamp, uint32_t s, uint32
                 return;
         }
     }
+    /* a negation inside the phrase ("heart disease without heart failure") breaks it */
+    const mc_nlp_doc *doc = r->doc;
+    for (uint32_t i = doc->sent_trig[s]; i < doc->sent_trig[s + 1]; i++) {
+        const mc_nlp_trigger *tg = &doc->triggers[i];
+        if (tg->category == MC_ASSERT_NEGATED && tg->tok > lo && tg->tok < hi)
+            return;
+    }
     mention *m = mc__cac_push(r, (void **)&r->m, &r->n_m, &r->cap_m, sizeof *m);
     if (!m)
         return;
@@ -190,6 +197,31 @@ static bool subset(const mention *a, const mention *b)
     return true;
 }
 
+/* Is e's code a billable ICD-10-CM code as written (not a header or "-" category)? */
+static bool billable_entry(const run *r, const lex_entry *e)
+{
+    if (e->src == LEX_PCS)
+        return true;
+    char u[8];
+    size_t k = 0;
+    for (const char *p = e->code; *p && k < 7; p++) {
+        if (*p == '-')
+            return false;
+        if (*p != '.')
+            u[k++] = *p;
+    }
+    u[k] = 0;
+    const lex_code *c = mc__cac_code(r, u);
+    return c && c->billable;
+}
+
+/* Does the entry carry the virtual "history" word (a personal/family history path)? */
+static bool history_entry(const run *r, const lex_entry *e)
+{
+    return e->src == LEX_INDEX && e->code[0] == 'Z' && e->ntok &&
+           !strncmp(e->path.p, "History", e->path.n < 7 ? e->path.n : 7) && r;
+}
+
 /* Drop mentions subsumed by a more specific one in the same sentence [from, to). */
 static void select_sentence(run *r, uint32_t from, uint32_t to)
 {
@@ -208,12 +240,41 @@ static void select_sentence(run *r, uint32_t from, uint32_t to)
                 continue;
             if (!subset(a, b))
                 continue;
-            if (eb->ntok > ea->ntok) {
+            /*
+             * The index completes a tabular header: "Type 1 diabetes mellitus with
+             * diabetic retinopathy" (title of header E10.31) says no more than the
+             * index path that leads to E10.319, so the billable index code stays.
+             */
+            if (ea->src == LEX_INDEX && eb->src == LEX_TITLE && billable_entry(r, ea) &&
+                !billable_entry(r, eb)) {
+                char ub[9];
+                size_t k = 0;
+                for (const char *q = eb->code; *q && k < 8; q++)
+                    if (*q != '.' && *q != '-')
+                        ub[k++] = *q;
+                ub[k] = 0;
+                char ua[9];
+                k = 0;
+                for (const char *q = ea->code; *q && k < 8; q++)
+                    if (*q != '.')
+                        ua[k++] = *q;
+                ua[k] = 0;
+                if (!strncmp(ua, ub, strlen(ub))) {
+                    b->dropped = true;
+                    continue;
+                }
+            }
+            /* a personal or family history path replaces the condition it names (Z80-Z87) */
+            if (history_entry(r, eb) && !history_entry(r, ea)) {
+                a->dropped = true;
+            } else if (eb->ntok > ea->ntok) {
                 a->dropped = true;
             } else if (eb->ntok == ea->ntok && subset(b, a)) {
                 int ra = src_rank(ea->src), rb = src_rank(eb->src);
-                /* equal words: keep the better source, then the earlier entry */
-                if (rb < ra || (rb == ra && b->entry < a->entry))
+                bool ba = billable_entry(r, ea), bb = billable_entry(r, eb);
+                /* equal words: keep the better source, then a reportable code, then the earlier */
+                if (rb < ra || (rb == ra && bb && !ba) ||
+                    (rb == ra && bb == ba && b->entry < a->entry))
                     a->dropped = true;
             }
         }

@@ -195,6 +195,15 @@ static int split_section(mc_nlp_doc *doc, uint32_t si, grow *sg, mc__arena *a)
                 w--;
             bool abbrev = p[i] == '.' && i - w <= 2 && i - w >= 1 && p[w] >= 'A' && p[w] <= 'Z' &&
                           !(p[w + 1] >= 'A' && p[w + 1] <= 'Z');
+            /* "1. COPD": the number of a list item */
+            uint32_t d = i;
+            while (d > start && p[d - 1] >= '0' && p[d - 1] <= '9')
+                d--;
+            uint32_t ls = d;
+            while (ls > start && (p[ls - 1] == ' ' || p[ls - 1] == '\t'))
+                ls--;
+            if (p[i] == '.' && d < i && (ls == start || p[ls - 1] == '\n'))
+                abbrev = true;
             if (cap && !abbrev) {
                 cut = true;
                 end = i + 1;
