@@ -214,6 +214,36 @@ static void note_meta(run *r, uint32_t i, const mention *m)
     cm->sentences_mask |= 1ull << (m->sentence & 63);
 }
 
+void mc__cac_add_rule(run *r, const char *undotted, mc_coder_span ev, const char *why)
+{
+    const lex_code *lc = mc__cac_code(r, undotted);
+    if (!lc || !lc->billable)
+        return;
+    char dotted[9];
+    snprintf(dotted, sizeof dotted, "%.3s.%s", undotted, undotted + 3);
+    for (uint32_t i = 0; i < r->n_dx; i++)
+        if (!strcmp(r->dx[i].code, dotted))
+            return;
+    mc_coded *c = mc__cac_push(r, (void **)&r->dx, &r->n_dx, &r->cap_dx, sizeof *c);
+    coded_meta *cm = mc__cac_push(r, (void **)&r->meta, &r->n_meta, &r->cap_meta, sizeof *cm);
+    mc_coder_span *sp = mc__arena_alloc(&r->arena, sizeof *sp);
+    if (!c || !cm || !sp) {
+        r->err = MC_ELIMIT;
+        return;
+    }
+    memset(c, 0, sizeof *c);
+    memset(cm, 0, sizeof *cm);
+    mc__strlcpy(c->code, dotted, sizeof c->code);
+    c->title = lc->title;
+    c->confidence = 0.8f;
+    *sp = ev;
+    c->evidence = sp;
+    c->n_evidence = 1;
+    c->rationale = why;
+    cm->pos = ev.start;
+    cm->prio = 0.1f;
+}
+
 /* Add (or extend) the coded item for mention m. */
 static void add_coded(run *r, mention *m)
 {

@@ -120,6 +120,11 @@ bool mc__cac_manifestation(const run *r, const char *undotted);
 void mc__cac_rules(run *r); /* mention-level rules, before the coding decision */
 void mc__cac_sequence(run *r); /* drop integral symptoms, choose the principal, order */
 
+/* zrules.c: BMI, weeks of gestation, infectious agents (after sequencing data exists) */
+void mc__cac_zrules(run *r);
+/* Add a diagnosis a rule derived (undotted code of the bundle) with its evidence. */
+void mc__cac_add_rule(run *r, const char *undotted, mc_coder_span ev, const char *why);
+
 /* coder.c helpers */
 void *mc__cac_push(run *r, void **arr, uint32_t *n, uint32_t *cap, size_t elem);
 char *mc__cac_printf(run *r, const char *fmt, ...)

@@ -32,7 +32,12 @@
 #include <strings.h>
 #include <string.h>
 
-static bool is_symptom(const char *code) { return code[0] == 'R'; }
+/* Sign and symptom codes: chapter 18 and the pain codes of chapter 13 (joint, back, limb). */
+static bool is_symptom(const char *code)
+{
+    return code[0] == 'R' || !strncmp(code, "M54", 3) || !strncmp(code, "M25.5", 5) ||
+           !strncmp(code, "M79.6", 5);
+}
 static bool is_definitive(const char *code)
 {
     return code[0] != 'R' && code[0] != 'Z' && !(code[0] >= 'V' && code[0] <= 'Y');
@@ -271,6 +276,7 @@ void mc__cac_sequence(run *r)
     if (!r->opts->all_mentions || (getenv("MC_AM") && strchr(getenv("MC_AM"), 'u')))
         drop_unspecified_siblings(r);
     hypertension_rule(r);
+    mc__cac_zrules(r);
     /* Section I.B.4-5: integral signs and symptoms */
     bool diag_definitive = false;
     for (uint32_t i = 0; i < r->n_dx; i++)
