@@ -13,7 +13,7 @@
  * Paths are written as in the printed index: main term, subterm, subterm,
  * separated by commas ("Diabetes, type 2, with, chronic kidney disease").
  * A main term or subterm that itself contains a comma ("Fracture, traumatic")
- * is matched by trying one, two and three comma parts at each step.
+ * is matched by trying one to five comma parts at each step.
  */
 #ifndef MEDCODE_INDEX_H
 #define MEDCODE_INDEX_H

@@ -116,8 +116,7 @@ void mc__ix_tokens(const char *s, size_t n, ix_toks *out)
     }
     utf8proc_uint8_t *folded = NULL;
     utf8proc_ssize_t r = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &folded,
-                                      UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK | UTF8PROC_DECOMPOSE |
-                                          UTF8PROC_COMPOSE);
+                                      UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK | UTF8PROC_DECOMPOSE);
     if (r < 0 || !folded) {
         tokens_ascii(s, n, out); /* invalid UTF-8: treat the bytes as they are */
         return;

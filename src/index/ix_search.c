@@ -57,16 +57,36 @@ uint32_t mc_index_suggest(const mc_index *ix, mc_index_kind kind, const char *te
         uint32_t d = mc__ix_edit_distance(key, kn, k.p, k.n, 3);
         if (d <= 3)
             s = fmax(s, 70 - 10.0 * d);
+        /* word by word: typos (edit distance) and prefixes of title words */
         ix_toks T;
         mc__ix_key_toks(t, c, &T);
-        for (uint32_t i = 0; i < T.n; i++) {
-            size_t tn = strlen(T.t[i]);
-            if (tn >= kn && kn >= 3 && !memcmp(T.t[i], key, kn) && S.n == 1)
-                s = fmax(s, 60 - (double)(tn - kn)); /* a prefix of a title word */
-            uint32_t dd = mc__ix_edit_distance(key, kn, T.t[i], tn, 2);
-            if (dd <= 2 && kn >= 4)
-                s = fmax(s, 55 - 10.0 * dd - (T.n > 1 ? 5 : 0));
+        double sum = 0, top = 0;
+        uint32_t hit = 0;
+        for (uint32_t q = 0; q < S.n; q++) {
+            size_t qn = strlen(S.t[q]);
+            double bestv = 0;
+            for (uint32_t i = 0; i < T.n; i++) {
+                size_t tn = strlen(T.t[i]);
+                double v = 0;
+                if (!strcmp(S.t[q], T.t[i]))
+                    v = 1;
+                else if (qn >= 3 && tn > qn && !memcmp(T.t[i], S.t[q], qn))
+                    v = 0.7;
+                else if (qn >= 4) {
+                    uint32_t dd = mc__ix_edit_distance(S.t[q], qn, T.t[i], tn, 2);
+                    v = dd == 1 ? 0.8 : (dd == 2 && qn >= 6) ? 0.6 : 0;
+                }
+                if (v > bestv)
+                    bestv = v;
+            }
+            sum += bestv;
+            top = fmax(top, bestv);
+            hit += bestv > 0;
         }
+        if (hit)
+            s = fmax(s, 50 * top + 15 * (sum - top) - 2.0 * (T.n > hit ? T.n - hit : 0));
+        if (ix_field(t, c, IXF_SEE).n && !ix_field(t, c, IXF_CODE).n)
+            s -= 3; /* prefer the entry itself to a cross-reference */
         if (s < 30)
             continue;
         mc_index_hit h = { kind, c, s - (double)(ix_w(t, c, IXF_END) - c > 1 ? 0 : 0.5) };

@@ -104,6 +104,8 @@ static void make_question(mc_index_verify *v)
         label = "Laterality";
     else if (any_has(v, "initial") || any_has(v, "subsequent") || any_has(v, "sequela"))
         label = "Episode of care";
+    else if (any_has(v, "female") || any_has(v, "male"))
+        label = "Sex";
     else if (any_has(v, "type"))
         label = "Type";
     else if (any_has(v, "stage"))

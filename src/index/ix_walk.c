@@ -3,7 +3,7 @@
  * Alphabetic Index (Official Guidelines Section I.A and I.B.1).
  *
  * The input is split at commas into parts. At each node the walker tries to
- * match one, two or three parts (subterm titles may contain commas) against
+ * match one to five parts (titles may contain commas) against
  * the children, forgiving case, plural, word order and typos, and ignoring
  * nonessential modifiers (Section I.A.7: they do not affect the code, so the
  * input may include or omit them). Candidate matches are explored depth
@@ -439,7 +439,7 @@ static void walk_from(wctx *w, uint32_t node, uint32_t i)
     const ix_tree *t = w->t;
     cand c[MAX_CAND];
     uint32_t nc = 0;
-    for (uint32_t k = 1; k <= 3 && i + k <= w->n_parts; k++) {
+    for (uint32_t k = 1; k <= 5 && i + k <= w->n_parts; k++) {
         ix_toks S, text;
         join_parts(w, i, k, &S, &text);
         if (S.n == 0)
