@@ -8,7 +8,8 @@
  * axis 4..7 from one row of the table named by characters 1..3). When the
  * bundle's tables are of another year (the FY2025 bundle carries the FY2026
  * tables), the order file of the bundle's own year decides validity and
- * titles, and the tables only explain the characters.
+ * titles, and the tables only explain the characters (when neither is of
+ * the bundle's year, the nearer one decides, the tables on a tie).
  *
  * Strings are mc_str slices into the bundle mapping (valid while the bundle
  * is open). An mc_pcs is immutable after open and safe to share between

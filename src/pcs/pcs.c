@@ -258,9 +258,10 @@ int mc_pcs_open(const mc_bundle *b, mc_pcs **out, mc_diag *diag)
         p->range2[ab][1] = i + 1;
         p->exact3[ab * MC__PCS_NCHARS + c] = i + 1;
     }
-    /* The tables decide when they are of the bundle's year, or when no order file of that
-       year is present either. */
-    p->tables_auth = p->tab.year == p->year || p->ord.year != p->year || p->ord.n == 0;
+    /* The source of the bundle's own year decides; when neither is, the nearer one (tables
+       on a tie), e.g. FY2025 (FY2026 tables, FY2025 order file) -> the order file. */
+    int dt = abs(p->tab.year - p->year), dord = abs(p->ord.year - p->year);
+    p->tables_auth = p->ord.n == 0 || dt <= dord;
     *out = p;
     return MC_OK;
 }
