@@ -40,6 +40,24 @@ t hf-whatif-add 0 '"added":\[\{"code":"J96.01","result":\{"drg":291.*"changes_dr
 t hf-version-421 0 '"version":421,"version_name":"v42.1","fy":2025' -- "$M" group "$tmp/hf.json" --json --version 421
 t hf-weight-2025 0 'Table 5 before the 10% cap' -- "$M" group "$tmp/hf.json" --json --version 421
 
+# the version follows the discharge date: v43.0 until 2026-03-31, v43.1 from 2026-04-01
+sed 's/2026-05-02/2026-03-31/' "$tmp/hf.json" > "$tmp/hf430.json"
+t version-by-date-430 0 '"version":430' -- "$M" group "$tmp/hf430.json" --json
+sed 's/2026-05-02/2026-04-01/' "$tmp/hf.json" > "$tmp/hf431.json"
+t version-by-date-431 0 '"version":431' -- "$M" group "$tmp/hf431.json" --json
+sed 's/2026-05-02/2022-10-01/' "$tmp/hf.json" > "$tmp/hf400.json"
+t version-by-date-400 0 '"version":400,"version_name":"v40.0","fy":2023' -- "$M" group "$tmp/hf400.json" --json
+# MCE edits of the claim
+# (sex edits left the MCE on 2024-10-01: a 2024 discharge still has them)
+echo '{"discharge_date":"2024-05-01","admit_date":"2024-04-30","age":40,"sex":"M","discharge_status":1,"diagnoses":[{"code":"O80","poa":"Y"},{"code":"N40.0","poa":"Y"},{"code":"O80","poa":"Y"}],"procedures":["0VTT0ZZ","5A1955Z","0UT90ZZ"]}' > "$tmp/mce.json"
+t mce-sex 1 'SEX_CONFLICT +principal O80' -- "$M" group "$tmp/mce.json"
+t mce-dup 1 '"edit":"DUPLICATE_OF_PDX","text":"[^"]*","where":"secondary","index":1,"code":"O80"' -- "$M" group "$tmp/mce.json" --json
+t mce-proc-sex 1 '"edit":"SEX_CONFLICT","text":"[^"]*","where":"procedure","index":2,"code":"0UT90ZZ"' -- "$M" group "$tmp/mce.json" --json
+t mce-los 1 '"edit":"INCONSISTENT_WITH_LOS".*"code":"5A1955Z"' -- "$M" group "$tmp/mce.json" --json
+t mce-prepay 1 '"mce":\{"prepayment":true' -- "$M" group "$tmp/mce.json" --json
+sed 's/2024-05-01/2026-05-01/; s/2024-04-30/2026-04-30/' "$tmp/mce.json" > "$tmp/mce26.json"
+t mce-no-sex-edits-2026 0 '^no sex edits$' -- sh -c "$M group $tmp/mce26.json | grep -q SEX_CONFLICT || echo no sex edits"
+
 # bad input: a clear message naming the field, exit 2, or an error DRG (exit 1)
 echo '{"discharge_date":"2020-01-01","age":70,"sex":"M","discharge_status":1,"diagnoses":["I50.23"]}' > "$tmp/old.json"
 t date-out-of-range 2 'discharge_date 20200101 is outside every grouper version' -- "$M" group "$tmp/old.json"

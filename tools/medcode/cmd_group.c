@@ -277,7 +277,7 @@ MC_COMMAND(group, "MS-DRG of an inpatient stay (v40-v43.1) with the MCE edits an
         rc = one(g, &o, doc, n, r, &js, true);
         if (!rc && o.json && cli_write(js.p, js.n))
             rc = CLI_USAGE;
-        if (!rc && r->rc)
+        if (!rc && (r->rc || r->drg == 998 || r->drg == 999))
             rc = CLI_NO;
     }
     mc__buf_free(&js);
