@@ -48,8 +48,9 @@ static void row_json(char *line, mc__buf *out)
     }
     if (n < 8)
         return;
-    mc__buf_puts(out, "{\"discharge_date\":\"2026-05-01\",\"admit_date\":\"2026-04-26\","
-                      "\"discharge_status\":1,\"age\":65,\"sex\":\"F\",\"diagnoses\":[");
+    mc__buf_puts(out, "{\"setting\":\"inpatient\",\"discharge_date\":\"2026-05-01\","
+                      "\"admit_date\":\"2026-04-26\",\"discharge_status\":\"01\","
+                      "\"patient\":{\"age\":65,\"sex\":\"F\"},\"diagnoses\":[");
     mc__buf_printf(out, "{\"code\":\"%s\",\"poa\":\"Y\"}", f[1]);
     if (strcmp(f[2], "-")) {
         for (char *s = strtok(f[2], " "); s; s = strtok(NULL, " ")) {
@@ -64,7 +65,7 @@ static void row_json(char *line, mc__buf *out)
     if (strcmp(f[3], "-")) {
         int k = 0;
         for (char *s = strtok(f[3], " "); s; s = strtok(NULL, " "))
-            mc__buf_printf(out, "%s\"%s\"", k++ ? "," : "", s);
+            mc__buf_printf(out, "%s{\"code\":\"%s\"}", k++ ? "," : "", s);
     }
     mc__buf_puts(out, "]}");
 }
