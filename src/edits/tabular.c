@@ -161,7 +161,8 @@ static void excludes1(chk *c, uint32_t i, const mc_cm_note *n, const char *owner
 static bool if_applicable(const mc_cm_note *n)
 {
     return contains_ci(n->text, "if applicable") || contains_ci(n->text, "if known") ||
-           contains_ci(n->text, "if desired");
+           contains_ci(n->text, "if desired") || contains_ci(n->text, "any associated") ||
+           contains_ci(n->text, "if present");
 }
 
 static void code_first(chk *c, uint32_t i, const mc_cm_note *notes, uint32_t nn, bool manif)
@@ -212,28 +213,26 @@ static void code_first(chk *c, uint32_t i, const mc_cm_note *notes, uint32_t nn,
 static void use_additional(chk *c, uint32_t i, const mc_cm_note *notes, uint32_t nn)
 {
     const mc_codeset *cs = c->ed->cs;
-    /* The notes of one "use additional code" instruction at one owner are
-     * alternatives ("insulin (Z79.4)", "oral antidiabetic drugs (Z79.84)"): one
-     * reported partner satisfies the group. Only code-level notes name a specific
-     * partner; chapter/block notes list optional details ("to identify ...
-     * tobacco"), and "if applicable" ones are conditional. */
+    /* Only an instruction that names one specific partner is checked: a code-level
+     * note that is the only "use additional code" note of its owner (E11.22: "code
+     * to identify stage of chronic kidney disease (N18.1-N18.6)"). Several notes at
+     * one owner are alternatives listing possible associated conditions or
+     * treatments ("insulin (Z79.4)", "oral antidiabetic drugs (Z79.84)"), which
+     * apply only when documented; chapter/block notes list optional details
+     * ("to identify ... tobacco"); "if applicable"/"any associated" ones are
+     * conditional by their own words. */
     for (uint32_t k = 0; k < nn; k++) {
         const mc_cm_note *n = &notes[k];
         if (n->kind != MC_NOTE_USE_ADDITIONAL || n->level != MC_LEVEL_CODE || !n->n_refs ||
             if_applicable(n))
             continue;
-        bool first = true, met = false;
+        uint32_t group = 0;
         for (uint32_t m = 0; m < nn; m++) {
             const mc_cm_note *o = &notes[m];
-            if (o->kind != MC_NOTE_USE_ADDITIONAL || o->level != n->level || o->owner != n->owner ||
-                !o->n_refs || if_applicable(o))
-                continue;
-            if (m < k)
-                first = false;
-            if (note_match(c, o, i, 0, c->enc->n_diagnoses) >= 0)
-                met = true;
+            group += o->kind == MC_NOTE_USE_ADDITIONAL && o->level == n->level &&
+                     o->owner == n->owner;
         }
-        if (!first || met)
+        if (group != 1 || note_match(c, n, i, 0, c->enc->n_diagnoses) >= 0)
             continue;
         char owner[32], list[300] = "";
         note_owner(cs, n, owner, sizeof owner);

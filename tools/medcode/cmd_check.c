@@ -177,6 +177,7 @@ static void usage(void)
            "conventions (Excludes1, manifestation/code first, use additional, principal-only\n"
            "Z codes), Medicare Code Editor v43.1 and POA. The bundle is chosen by the fiscal\n"
            "year of the discharge date (inpatient) or date of service.\n"
+           "--list-edits prints every edit id.\n"
            "Exit: 0 valid, 1 edits of severity error, 2 bad input. Edit ids: docs/edits.md.\n");
 }
 
@@ -189,7 +190,11 @@ MC_COMMAND(check, "verify an encounter's codes (edits, MCE, POA)")
             json = true;
         else if (!strcmp(argv[i], "--jsonl"))
             jsonl = true;
-        else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+        else if (!strcmp(argv[i], "--list-edits")) {
+            for (const char *const *id = mc_edit_ids(); *id; id++)
+                printf("%s\n", *id);
+            return CLI_OK;
+        } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             usage();
             return CLI_OK;
         } else if (argv[i][0] == '-' && argv[i][1])
