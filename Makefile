@@ -36,11 +36,12 @@ CLI_OBJ   := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_BIN  := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 LIB       := $(BUILD)/libmedcode.a
+SHLIB     := $(BUILD)/libmedcode.so
 MEDCODE   := $(BUILD)/medcode
 GEN       := $(BUILD)/gen/parts.inc $(BUILD)/gen/commands.inc
 
 .PHONY: all run test unit asan valgrind fuzz bench bundles format format-check compdb clean
-all: $(MEDCODE) $(LIB)
+all: $(MEDCODE) $(LIB) $(SHLIB)
 
 # ---- generated registries ----
 $(BUILD)/gen/parts.inc: $(LIB_SRC) | $(BUILD)/gen
@@ -60,6 +61,10 @@ $(BUILD)/obj/%.o: %.c $(GEN)
 $(LIB): $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
+
+# the shared library exports only the MC_API functions of include/medcode/
+$(SHLIB): $(LIB_OBJ)
+	$(CC) $(LDFLAGS) -shared -o $@ $(LIB_OBJ) $(LDLIBS)
 
 $(MEDCODE): $(CLI_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LDLIBS)
