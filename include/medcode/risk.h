@@ -201,6 +201,22 @@ typedef enum mc_cmb_dx_status {
     MC_CMB_NOT_POA, /* maps only to POA-dependent measures and was not present on admission */
 } mc_cmb_dx_status;
 
+/* One record of the `medcode comorbidity` input, parsed from JSON (docs/risk.md). */
+typedef struct mc_cmb_record_buf {
+    char id[128];
+    int poa; /* the record's "poa" field: 1, 0, or -1 when absent (decide from the diagnoses) */
+    uint32_t n_dx;
+    mc_cmb_dx dx[MC_CMB_MAX_DX];
+    char dx_text[MC_CMB_MAX_DX][16];
+} mc_cmb_record_buf;
+
+/*
+ * Parse {"id":..., "poa":true|false, "diagnoses":["I50.9", {"code":"E11.9","poa":"Y"}, ...]}.
+ * MC_EFORMAT with a one-line reason in err for anything else.
+ */
+MC_API int mc_cmb_record_parse(const char *json, size_t n, mc_cmb_record_buf *out, char *err,
+                               size_t cap);
+
 /* ---- Elixhauser Comorbidity Software Refined ---- */
 typedef struct mc_elix_measure {
     mc_str name; /* "CMR_HF" */

@@ -176,3 +176,75 @@ out:
     json_decref(o);
     return rc;
 }
+
+int mc_cmb_record_parse(const char *json, size_t n, mc_cmb_record_buf *out, char *err, size_t cap)
+{
+    if (!json || !out)
+        return MC_EINVAL;
+    out->id[0] = '\0';
+    out->poa = -1;
+    out->n_dx = 0;
+    if (err && cap)
+        err[0] = '\0';
+    json_error_t je;
+    json_t *o = json_loadb(json, n, JSON_REJECT_DUPLICATES, &je);
+    if (!o)
+        return bad(err, cap, "not valid JSON: %s (column %d)", je.text, je.column);
+    int rc = MC_OK;
+    json_t *v = json_object_get(o, "id");
+    if (!json_is_object(o)) {
+        rc = bad(err, cap, "a record must be a JSON object");
+        goto out;
+    }
+    if (json_is_string(v))
+        mc__strlcpy(out->id, json_string_value(v), sizeof out->id);
+    else if (json_is_integer(v))
+        snprintf(out->id, sizeof out->id, "%lld", (long long)json_integer_value(v));
+    else if (v && !json_is_null(v)) {
+        rc = bad(err, cap, "field 'id' must be a string or an integer");
+        goto out;
+    }
+    if ((rc = get_bool(o, "poa", NULL, &out->poa, err, cap)))
+        goto out;
+    v = json_object_get(o, "diagnoses");
+    if (!v || json_is_null(v))
+        goto out;
+    if (!json_is_array(v)) {
+        rc = bad(err, cap, "field 'diagnoses' must be an array");
+        goto out;
+    }
+    if (json_array_size(v) > MC_CMB_MAX_DX) {
+        rc = bad(err, cap, "more than %d diagnoses", MC_CMB_MAX_DX);
+        goto out;
+    }
+    size_t i;
+    json_t *d;
+    json_array_foreach(v, i, d)
+    {
+        json_t *s = d, *poa = NULL;
+        if (json_is_object(d)) {
+            s = json_object_get(d, "code");
+            poa = json_object_get(d, "poa");
+        }
+        if (!json_is_string(s) || json_string_length(s) >= sizeof out->dx_text[0]) {
+            rc = bad(err, cap, "diagnosis %zu must be a code string (or {\"code\":...})", i + 1);
+            goto out;
+        }
+        char pc = 0;
+        if (poa && !json_is_null(poa)) {
+            const char *ps = json_is_string(poa) ? json_string_value(poa) : "";
+            pc = mc__upper(ps[0]);
+            if (json_string_length(poa) != 1 || !strchr("YNUW1E", pc)) {
+                rc = bad(err, cap, "diagnosis %zu: poa must be one of Y, N, U, W, 1, E", i + 1);
+                goto out;
+            }
+        }
+        memcpy(out->dx_text[i], json_string_value(s), json_string_length(s) + 1);
+        out->dx[i].code = out->dx_text[i];
+        out->dx[i].poa = pc;
+        out->n_dx = (uint32_t)i + 1;
+    }
+out:
+    json_decref(o);
+    return rc;
+}
