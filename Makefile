@@ -18,7 +18,8 @@ CC       ?= cc
 OPT      ?= -O2 -g
 SAN      ?=
 WARN     := -std=c17 -Wall -Wextra -Wpedantic -Werror -Wshadow -Wconversion \
-            -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla -Wno-format-truncation
+            -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla \
+            $(if $(findstring clang,$(CC)),,-Wno-format-truncation)
 CPPFLAGS := -Iinclude -Isrc -I$(BUILD)/gen -D_GNU_SOURCE -I/usr/include/libstemmer
 CFLAGS   := $(OPT) $(WARN) $(SAN) -fvisibility=hidden -fPIC -MMD -MP
 LDLIBS   := -lexpat -ljansson -lpcre2-8 -lxxhash -lstemmer -lutf8proc -lsqlite3 -lsodium -lm -lpthread
@@ -35,11 +36,12 @@ CLI_OBJ   := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_BIN  := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 LIB       := $(BUILD)/libmedcode.a
+SHLIB     := $(BUILD)/libmedcode.so
 MEDCODE   := $(BUILD)/medcode
 GEN       := $(BUILD)/gen/parts.inc $(BUILD)/gen/commands.inc
 
 .PHONY: all run test unit asan valgrind fuzz bench bundles format format-check compdb clean
-all: $(MEDCODE) $(LIB)
+all: $(MEDCODE) $(LIB) $(SHLIB)
 
 # ---- generated registries ----
 $(BUILD)/gen/parts.inc: $(LIB_SRC) | $(BUILD)/gen
@@ -59,6 +61,10 @@ $(BUILD)/obj/%.o: %.c $(GEN)
 $(LIB): $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
+
+# the shared library exports only the MC_API functions of include/medcode/
+$(SHLIB): $(LIB_OBJ)
+	$(CC) $(LDFLAGS) -shared -o $@ $(LIB_OBJ) $(LDLIBS)
 
 $(MEDCODE): $(CLI_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LDLIBS)

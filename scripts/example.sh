@@ -4,12 +4,12 @@ set -u
 medcode=${1:-build/medcode}
 export MEDCODE_BUNDLES=${MEDCODE_BUNDLES:-build/bundles}
 run() { echo; echo "\$ medcode $*"; "$medcode" "$@"; }
+has() { "$medcode" --help | grep -q "^  $1 "; }
 run info
 run lookup E11.22
 run lookup S72.001
 run lookup T39.11A
-for extra in "pcs explain 0DTJ4ZZ" "index Diabetes, type 2, with, chronic kidney disease"; do
-  set -- $extra
-  "$medcode" --help | grep -q "^  $1 " && run "$@"
-done
+has pcs && run pcs explain 0DTJ4ZZ
+has index && run index "Diabetes, type 2, with, chronic kidney disease"
+has search && run search "heart attack" --limit 5
 exit 0

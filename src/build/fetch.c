@@ -145,6 +145,10 @@ int mc__fetch(const mc__fetch_opts *o, mc_diag *diag)
     if (rc)
         return rc;
     const char *mirror = o->mirror ? o->mirror : default_mirror();
+    mc__fetch_opts eff = *o;
+    if (!mirror)
+        eff.allow_download = true; /* no mirror anywhere: the official URLs are the source */
+    o = &eff;
     size_t done = 0, skipped = 0;
     for (size_t i = 0; i < n && !rc; i++) {
         const mc__release *r = &rows[i];

@@ -53,6 +53,11 @@ static int validate(mc_codeset *cs, mc_diag *diag)
         if (i && memcmp(r - CM_CODE_REC, r, 8) >= 0)
             return corrupt(diag, "code order", i);
     }
+    for (uint32_t i = 0; i <= cs->hash_mask; i++) {
+        uint32_t id = mc__rd32(cs->hash + 4 * (size_t)i);
+        if (id != MC_NONE && id >= cs->n_codes)
+            return corrupt(diag, "hash", i);
+    }
     for (uint32_t i = 0; i < cs->n_kids; i++)
         if (mc__rd32(cs->kids + 4 * (size_t)i) >= cs->n_codes)
             return corrupt(diag, "children", i);
@@ -142,6 +147,18 @@ int mc_codeset_open(const mc_bundle *b, mc_codeset **out, mc_diag *diag)
     cs->n_sevn_chars = mc__rd32(p + 4);
     cs->sevn_owners = p + CM_SEVN_HDR;
     cs->sevn_chars = cs->sevn_owners + (size_t)cs->n_sevn_owners * CM_SEVN_OWNER;
+    if ((rc = section(b, "CMHASH", &p, &n, diag)))
+        goto fail;
+    {
+        uint32_t slots = n >= 8 ? mc__rd32(p) : 0;
+        if (slots < 2 || (slots & (slots - 1)) || (size_t)slots * 4 != n - 8 ||
+            slots < cs->n_codes) {
+            rc = mc_diag_set(diag, MC_ECORRUPT, "bundle CMHASH section has a bad size");
+            goto fail;
+        }
+        cs->hash = p + 8;
+        cs->hash_mask = slots - 1;
+    }
     if ((rc = section(b, "CMSTR", &p, &n, diag)))
         goto fail;
     cs->strs = (const char *)p;
@@ -187,19 +204,18 @@ int mc_cm_get(const mc_codeset *cs, uint32_t id, mc_cm_code *out)
     return MC_OK;
 }
 
-/* Binary search for an undotted, NUL-padded key. */
+/* Hash probe for an undotted, NUL-padded key; the probe length is bounded
+ * by the table size even when a damaged table has no empty slot. */
 static uint32_t find_key(const mc_codeset *cs, const char key[8])
 {
-    uint32_t lo = 0, hi = cs->n_codes;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        int c = memcmp(cm_rec(cs, mid), key, 8);
-        if (!c)
-            return mid;
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
+    uint32_t h = cm_hash(key) & cs->hash_mask;
+    for (uint32_t probes = 0; probes <= cs->hash_mask; probes++) {
+        uint32_t id = mc__rd32(cs->hash + 4 * (size_t)h);
+        if (id == MC_NONE)
+            return MC_NONE;
+        if (!memcmp(cm_rec(cs, id), key, 8))
+            return id;
+        h = (h + 1) & cs->hash_mask;
     }
     return MC_NONE;
 }

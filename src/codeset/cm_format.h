@@ -25,6 +25,9 @@
  * CMSEVN  header {u32 n_owners, u32 n_chars}; n_owners × {u32 code id,
  *         u32 chars_first, u32 chars_count}; n_chars × {u8 ch, u8 0, u16 0,
  *         u32 text_off, u32 text_len}
+ * CMHASH  {u32 n_slots (a power of two), u32 0} then n_slots u32 code ids
+ *         (MC_NONE = empty): open addressing, linear probing, slot =
+ *         cm_hash(code) & (n_slots - 1), code read as a little-endian u64
  * CMSTR   UTF-8 bytes
  */
 #ifndef MC_CM_FORMAT_H
@@ -43,5 +46,16 @@ enum {
     CM_FLAG_BILLABLE = 1,
     CM_FLAG_TABULAR = 2,
 };
+
+#include <stdint.h>
+#include <string.h>
+
+/* Hash of an undotted, NUL-padded 8-byte code (Fibonacci hashing). */
+static inline uint32_t cm_hash(const char code[8])
+{
+    uint64_t k;
+    memcpy(&k, code, 8);
+    return (uint32_t)((k * 0x9E3779B97F4A7C15ull) >> 32);
+}
 
 #endif

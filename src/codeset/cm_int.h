@@ -105,6 +105,8 @@ struct mc_codeset {
     uint32_t n_sevn_owners, n_sevn_chars;
     const char *strs;
     size_t n_strs;
+    const unsigned char *hash; /* CMHASH slots */
+    uint32_t hash_mask; /* n_slots - 1 */
 };
 
 static inline const unsigned char *cm_rec(const mc_codeset *cs, uint32_t id)

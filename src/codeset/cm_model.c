@@ -398,6 +398,29 @@ static int write_sections(cm_build *cb, mc__build_ctx *ctx, uint32_t oy, uint32_
     }
     if ((rc = b.err) || (rc = mc__bw_add(ctx->w, "CMSEVN", b.p, b.n, ty)))
         goto out;
+    b.n = 0;
+    uint32_t slots = 1024;
+    while (slots < 2 * cb->n_codes)
+        slots *= 2;
+    uint32_t *table = malloc((size_t)slots * sizeof *table);
+    if (!table) {
+        rc = MC_ENOMEM;
+        goto out;
+    }
+    memset(table, 0xff, (size_t)slots * sizeof *table);
+    for (uint32_t i = 0; i < cb->n_codes; i++) {
+        uint32_t h = cm_hash(cb->codes[i].code) & (slots - 1);
+        while (table[h] != MC_NONE)
+            h = (h + 1) & (slots - 1);
+        table[h] = i;
+    }
+    mc__buf_u32(&b, slots);
+    mc__buf_u32(&b, 0);
+    for (uint32_t i = 0; i < slots; i++)
+        mc__buf_u32(&b, table[i]);
+    free(table);
+    if ((rc = b.err) || (rc = mc__bw_add(ctx->w, "CMHASH", b.p, b.n, oy)))
+        goto out;
     if ((rc = cb->strs.err) || (rc = mc__bw_add(ctx->w, "CMSTR", cb->strs.p, cb->strs.n, oy)))
         goto out;
 out:

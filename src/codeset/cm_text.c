@@ -35,7 +35,7 @@ int mc_cm_normalize(const char *text, size_t n, char out[8])
     }
     /* letter, then alphanumerics with a digit in the 2nd or 3rd place (QA0 is FY2026) */
     bool digit = (out[1] >= '0' && out[1] <= '9') || (out[2] >= '0' && out[2] <= '9');
-    if (k < 3 || out[0] < 'A' || out[0] > 'Z' || !digit || (dot && k == 3)) {
+    if (k < 3 || out[0] < 'A' || out[0] > 'Z' || !digit) {
         memset(out, 0, 8);
         return MC_EFORMAT;
     }

@@ -20,7 +20,7 @@ typedef struct opts {
     const char *code;
 } opts;
 
-static int parse(int argc, char **argv, opts *o, const char *usage)
+static int parse(int argc, char **argv, opts *o, bool needs_code, const char *usage)
 {
     memset(o, 0, sizeof *o);
     for (int i = 1; i < argc; i++) {
@@ -47,7 +47,7 @@ static int parse(int argc, char **argv, opts *o, const char *usage)
             return cli_fail("one code at a time ('%s' is extra)", argv[i]);
         }
     }
-    if (usage[0] && !o->code && strstr(usage, "CODE"))
+    if (needs_code && !o->code)
         return cli_fail("missing CODE (see --help)");
     if (o->year && o->date)
         return cli_fail("give --year or --date, not both");
@@ -287,7 +287,7 @@ static int lookup_cm(const mc_codeset *cs, const char *text, bool json)
 MC_COMMAND(lookup, "look up an ICD-10-CM, ICD-10-PCS or HCPCS code: title, notes, 7th characters")
 {
     opts o;
-    int rc = parse(argc, argv, &o,
+    int rc = parse(argc, argv, &o, true,
                    "usage: medcode lookup CODE [--year Y | --date YYYY-MM-DD] [--json]\n"
                    "CODE with or without the dot, any case. Exit 0 for a valid billable code, 1 "
                    "for a non-billable, invalid or unknown one.\n");
@@ -308,7 +308,7 @@ MC_COMMAND(lookup, "look up an ICD-10-CM, ICD-10-PCS or HCPCS code: title, notes
 MC_COMMAND(children, "list the codes one level below a code (or the chapters with no code)")
 {
     opts o;
-    int rc = parse(argc, argv, &o,
+    int rc = parse(argc, argv, &o, false,
                    "usage: medcode children [CODE] [--year Y | --date YYYY-MM-DD] [--json]\n"
                    "Without CODE, lists the chapters and their blocks.\n");
     if (rc)
@@ -387,7 +387,7 @@ out:
 MC_COMMAND(info, "show the bundle: fiscal year, counts, and the source year of every part")
 {
     opts o;
-    int rc = parse(argc, argv, &o, "usage: medcode info [--year Y | --date YYYY-MM-DD] [--json]\n");
+    int rc = parse(argc, argv, &o, false, "usage: medcode info [--year Y | --date YYYY-MM-DD] [--json]\n");
     if (rc)
         return rc < 0 ? CLI_OK : rc;
     if (o.code)
