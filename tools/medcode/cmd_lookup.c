@@ -258,14 +258,16 @@ static void json_cm(mc__buf *out, const mc_codeset *cs, const mc_cm_code *c, int
  * (nothing printed), CLI_NO with *reason set and nothing printed when it is
  * not in this year's code set, else prints and returns CLI_OK / CLI_NO. */
 static int lookup_cm(const mc_codeset *cs, const char *text, bool json, char *reason,
-                     size_t cap)
+                     size_t cap, bool *printed)
 {
+    *printed = false;
     int status = mc_cm_validate(cs, text, strlen(text), reason, cap);
     if (status == MC_EFORMAT)
         return -1;
     mc_cm_code c;
     if (mc_cm_lookup(cs, text, strlen(text), &c) != MC_OK)
         return CLI_NO;
+    *printed = true;
     if (json) {
         mc__buf out;
         mc__buf_init(&out, 0);
@@ -319,9 +321,9 @@ MC_COMMAND(lookup, "look up an ICD-10-CM, ICD-10-PCS or HCPCS code: title, notes
     bool any = !o.system;
     int cm = -1;
     rc = -1;
+    bool cm_printed = false;
     if (any || !strcmp(o.system, "icd10cm"))
-        rc = cm = lookup_cm(cs, o.code, o.json, reason, sizeof reason);
-    bool cm_printed = cm == CLI_OK || (cm == CLI_NO && !strstr(reason, "not in the FY"));
+        rc = cm = lookup_cm(cs, o.code, o.json, reason, sizeof reason, &cm_printed);
     bool cm_only = strchr(o.code, '.') != NULL;
     if (!cm_printed && !cm_only && (any || !strcmp(o.system, "icd10pcs"))) {
         int r = cli_lookup_pcs(b, o.code, o.json);
