@@ -23,7 +23,7 @@
     X(MCE_NONCOVERED_PROCEDURE, error) X(MCE_LIMITED_COVERAGE, warning)                       \
     X(MCE_LOS_INCONSISTENT, warning) X(DELIVERY_OUTCOME_MISSING, warning)                     \
     X(POA_MISSING, error) X(POA_INVALID, error) X(POA_EXEMPT_REPORTED, error)                 \
-    X(PCS_INVALID, error)
+    X(PCS_INVALID, error) X(HCPCS_INVALID, error)
 
 typedef struct dxinfo {
     bool valid; /* billable in this fiscal year */

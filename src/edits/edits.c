@@ -63,6 +63,13 @@ int mc_edits_open(const mc_bundle *b, mc_edits **out, mc_diag *diag)
         mc_edits_close(ed);
         return rc;
     }
+    /* procedure code sets are optional: without them PCS validity falls back to
+     * the MCE procedure master and HCPCS codes are not checked */
+    mc_diag ignore = { 0 };
+    if (mc_pcs_open(b, &ed->pcs, &ignore))
+        ed->pcs = NULL;
+    if (mc_hcpcs_open(b, &ed->hcpcs, &ignore))
+        ed->hcpcs = NULL;
     ed->have_mce = ed->dx.n > 0 && ed->age.n > 0;
     *out = ed;
     return MC_OK;
@@ -73,6 +80,8 @@ void mc_edits_close(mc_edits *ed)
     if (!ed)
         return;
     mc_codeset_close(ed->cs);
+    mc_pcs_close(ed->pcs);
+    mc_hcpcs_close(ed->hcpcs);
     free(ed);
 }
 

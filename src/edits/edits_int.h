@@ -20,6 +20,8 @@
 #define MC_EDITS_INT_H
 
 #include "medcode/codeset.h"
+#include "medcode/hcpcs.h"
+#include "medcode/pcs.h"
 #include "medcode/edits.h"
 
 #include <stdint.h>
@@ -65,6 +67,8 @@ typedef struct edt_table {
 struct mc_edits {
     const mc_bundle *bundle; /* borrowed */
     mc_codeset *cs; /* owned */
+    mc_pcs *pcs; /* owned; NULL when the bundle has no ICD-10-PCS tables */
+    mc_hcpcs *hcpcs; /* owned; NULL when the bundle has no HCPCS file */
     int year;
     edt_table dx, sg, age, dsta, poax, conv, pfx;
     bool have_mce; /* EDT sections present */
