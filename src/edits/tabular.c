@@ -15,7 +15,57 @@
 
 #include <string.h>
 
-enum { NOTE_CAP = 256 };
+enum { NOTE_CAP = 256, RULE_CAP = 1024 };
+
+/* One code range of an Excludes1 / Code first / Use additional note, flattened
+ * once per diagnosis so that the pairwise loops compare 8-byte keys only. */
+typedef struct rule {
+    uint16_t note; /* index into the diagnosis' notes */
+    uint8_t nl, nh; /* lengths of lo and hi */
+    char lo[8], hi[8]; /* NUL padded */
+} rule;
+
+typedef struct rules {
+    rule r[RULE_CAP];
+    uint32_t n;
+    uint32_t first[NOTE_CAP], count[NOTE_CAP]; /* a note's rules: [first, first + count) */
+} rules;
+
+static void build_rules(const mc_codeset *cs, const mc_cm_note *notes, uint32_t nn, rules *out)
+{
+    out->n = 0;
+    for (uint32_t k = 0; k < nn; k++) {
+        out->first[k] = out->n;
+        out->count[k] = 0;
+        mc_note_kind kind = notes[k].kind;
+        if (kind != MC_NOTE_EXCLUDES1 && kind != MC_NOTE_CODE_FIRST &&
+            kind != MC_NOTE_USE_ADDITIONAL)
+            continue;
+        for (uint32_t i = 0; i < notes[k].n_refs && out->n < RULE_CAP; i++) {
+            mc_code_range range;
+            if (mc_cm_note_ref(cs, &notes[k], i, &range) != MC_OK)
+                continue;
+            rule *r = &out->r[out->n];
+            memset(r, 0, sizeof *r);
+            r->note = (uint16_t)k;
+            r->nl = (uint8_t)strnlen(range.lo, 7);
+            r->nh = (uint8_t)strnlen(range.hi, 7);
+            if (!r->nl || !r->nh)
+                continue;
+            memcpy(r->lo, range.lo, r->nl);
+            memcpy(r->hi, range.hi, r->nh);
+            out->n++;
+            out->count[k]++;
+        }
+    }
+}
+
+/* Same as mc_code_in_range for an 8-byte NUL-padded code. */
+static inline bool in_rule(const char code[8], const rule *r)
+{
+    return code[0] >= r->lo[0] && code[0] <= r->hi[0] && memcmp(code, r->lo, r->nl) >= 0 &&
+           memcmp(code, r->hi, r->nh) <= 0;
+}
 
 /* "E11", "E08-E13" or "Chapter 4": where a note is attached. */
 static void note_owner(const mc_codeset *cs, const mc_cm_note *n, char *out, size_t cap)
@@ -42,20 +92,16 @@ static void note_owner(const mc_codeset *cs, const mc_cm_note *n, char *out, siz
     snprintf(out, cap, "?");
 }
 
-/* Index of the first diagnosis (other than self) inside any range of the note, or -1. */
-static long note_match(const chk *c, const mc_cm_note *n, uint32_t self, uint32_t from,
+/* Index of the first diagnosis in [from, to) (other than self) inside any range of note k, or -1. */
+static long note_match(const chk *c, const rules *rs, uint32_t k, uint32_t self, uint32_t from,
                        uint32_t to)
 {
-    const mc_codeset *cs = c->ed->cs;
     for (uint32_t j = from; j < to; j++) {
         if (j == self || !c->dx[j].valid)
             continue;
-        for (uint32_t r = 0; r < n->n_refs; r++) {
-            mc_code_range range;
-            if (mc_cm_note_ref(cs, n, r, &range) == MC_OK &&
-                mc_code_in_range(c->dx[j].code, &range))
+        for (uint32_t q = rs->first[k]; q < rs->first[k] + rs->count[k]; q++)
+            if (in_rule(c->dx[j].code, &rs->r[q]))
                 return (long)j;
-        }
     }
     return -1;
 }
@@ -119,24 +165,26 @@ static void with_suffix(const mc_cm_note *n, char out[8])
         }
 }
 
-static void excludes1(chk *c, uint32_t i, const mc_cm_note *n, const char *owner)
+static void excludes1(chk *c, uint32_t i, const mc_cm_note *notes, const rules *rs, uint32_t k)
 {
     const mc_codeset *cs = c->ed->cs;
-    char suffix[8];
-    with_suffix(n, suffix);
+    const mc_cm_note *n = &notes[k];
     for (uint32_t j = 0; j < c->enc->n_diagnoses; j++) {
-        if (j == i || !c->dx[j].valid || !strcmp(c->dx[j].code, c->dx[i].code))
+        if (j == i || !c->dx[j].valid || !memcmp(c->dx[j].code, c->dx[i].code, 8))
             continue;
         bool hit = false;
-        for (uint32_t r = 0; r < n->n_refs && !hit; r++) {
-            mc_code_range range;
-            hit = mc_cm_note_ref(cs, n, r, &range) == MC_OK &&
-                  mc_code_in_range(c->dx[j].code, &range);
-        }
-        if (hit && suffix[0] && strncmp(c->dx[j].code + 3, suffix, strlen(suffix)))
-            hit = false;
-        if (!hit || pair_reported(c, c->dx[i].dotted, c->dx[j].dotted))
+        for (uint32_t q = rs->first[k]; q < rs->first[k] + rs->count[k] && !hit; q++)
+            hit = in_rule(c->dx[j].code, &rs->r[q]);
+        if (!hit)
             continue;
+        char suffix[8];
+        with_suffix(n, suffix);
+        if (suffix[0] && strncmp(c->dx[j].code + 3, suffix, strlen(suffix)))
+            continue;
+        if (pair_reported(c, c->dx[i].dotted, c->dx[j].dotted))
+            continue;
+        char owner[32];
+        note_owner(cs, n, owner, sizeof owner);
         /* Section I.A.12.a exception: conditions in different tabular sections may be
          * unrelated to each other, and then both are reported; same-section pairs are
          * the mutually exclusive forms the note is about. */
@@ -165,7 +213,8 @@ static bool if_applicable(const mc_cm_note *n)
            contains_ci(n->text, "if present");
 }
 
-static void code_first(chk *c, uint32_t i, const mc_cm_note *notes, uint32_t nn, bool manif)
+static void code_first(chk *c, uint32_t i, const mc_cm_note *notes, uint32_t nn, const rules *rs,
+                       bool manif)
 {
     const mc_codeset *cs = c->ed->cs;
     uint32_t n_dx = c->enc->n_diagnoses;
@@ -175,14 +224,14 @@ static void code_first(chk *c, uint32_t i, const mc_cm_note *notes, uint32_t nn,
         if (n->kind != MC_NOTE_CODE_FIRST || !n->n_refs)
             continue;
         any_ref = true;
-        if (note_match(c, n, i, 0, i) >= 0)
+        if (note_match(c, rs, k, i, 0, i) >= 0)
             return; /* etiology already sequenced before */
     }
     for (uint32_t k = 0; k < nn; k++) {
         const mc_cm_note *n = &notes[k];
         if (n->kind != MC_NOTE_CODE_FIRST || !n->n_refs)
             continue;
-        long j = note_match(c, n, i, i + 1, n_dx);
+        long j = note_match(c, rs, k, i, i + 1, n_dx);
         if (j >= 0) {
             char owner[32];
             note_owner(cs, n, owner, sizeof owner);
@@ -210,7 +259,8 @@ static void code_first(chk *c, uint32_t i, const mc_cm_note *notes, uint32_t nn,
                         : "");
 }
 
-static void use_additional(chk *c, uint32_t i, const mc_cm_note *notes, uint32_t nn)
+static void use_additional(chk *c, uint32_t i, const mc_cm_note *notes, uint32_t nn,
+                           const rules *rs)
 {
     const mc_codeset *cs = c->ed->cs;
     /* Only an instruction that names one specific partner is checked: a code-level
@@ -223,8 +273,7 @@ static void use_additional(chk *c, uint32_t i, const mc_cm_note *notes, uint32_t
      * conditional by their own words. */
     for (uint32_t k = 0; k < nn; k++) {
         const mc_cm_note *n = &notes[k];
-        if (n->kind != MC_NOTE_USE_ADDITIONAL || n->level != MC_LEVEL_CODE || !n->n_refs ||
-            if_applicable(n))
+        if (n->kind != MC_NOTE_USE_ADDITIONAL || n->level != MC_LEVEL_CODE || !rs->count[k])
             continue;
         uint32_t group = 0;
         for (uint32_t m = 0; m < nn; m++) {
@@ -232,7 +281,7 @@ static void use_additional(chk *c, uint32_t i, const mc_cm_note *notes, uint32_t
             group += o->kind == MC_NOTE_USE_ADDITIONAL && o->level == n->level &&
                      o->owner == n->owner;
         }
-        if (group != 1 || note_match(c, n, i, 0, c->enc->n_diagnoses) >= 0)
+        if (group != 1 || note_match(c, rs, k, i, 0, c->enc->n_diagnoses) >= 0 || if_applicable(n))
             continue;
         char owner[32], list[300] = "";
         note_owner(cs, n, owner, sizeof owner);
@@ -272,6 +321,8 @@ void mc__chk_tabular(chk *c)
 {
     const mc_codeset *cs = c->ed->cs;
     mc_cm_note notes[NOTE_CAP];
+    static _Thread_local rules rules_tls; /* 40 KB: off the stack, one per thread */
+    rules *rs = &rules_tls;
     for (uint32_t i = 0; i < c->enc->n_diagnoses && !c->rc; i++) {
         if (!c->dx[i].valid)
             continue;
@@ -283,12 +334,10 @@ void mc__chk_tabular(chk *c)
         uint32_t nn = mc_cm_notes(cs, c->dx[i].id, true, notes, NOTE_CAP);
         if (nn > NOTE_CAP)
             nn = NOTE_CAP;
+        build_rules(cs, notes, nn, rs);
         for (uint32_t k = 0; k < nn; k++)
-            if (notes[k].kind == MC_NOTE_EXCLUDES1 && notes[k].n_refs) {
-                char owner[32];
-                note_owner(cs, &notes[k], owner, sizeof owner);
-                excludes1(c, i, &notes[k], owner);
-            }
+            if (notes[k].kind == MC_NOTE_EXCLUDES1 && rs->count[k])
+                excludes1(c, i, notes, rs, k);
         bool has_code_first = false;
         for (uint32_t k = 0; k < nn; k++)
             has_code_first |= notes[k].kind == MC_NOTE_CODE_FIRST;
@@ -303,9 +352,9 @@ void mc__chk_tabular(chk *c)
                         c->dx[0].dotted);
         }
         if (has_code_first)
-            code_first(c, i, notes, nn, manif);
-        use_additional(c, i, notes, nn);
-        if (i > 0 && c->ed->pfx.n && principal_only(&c->ed->pfx, c->dx[i].code)) {
+            code_first(c, i, notes, nn, rs, manif);
+        use_additional(c, i, notes, nn, rs);
+        if (i > 0 && c->dx[i].code[0] == 'Z' && c->ed->pfx.n && principal_only(&c->ed->pfx, c->dx[i].code)) {
             mc_edit *e = mc__chk_add(
                 c, "PRINCIPAL_ONLY_SECONDARY", c->inpatient ? MC_EDIT_ERROR : MC_EDIT_WARNING,
                 "ICD-10-CM Guidelines Section I.C.21.c.15");
