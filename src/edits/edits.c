@@ -59,6 +59,13 @@ int mc_edits_open(const mc_bundle *b, mc_edits **out, mc_diag *diag)
         rc = table(b, "EDTCONV", EDT_CONV_REC, &ed->conv, diag);
     if (!rc)
         rc = table(b, "EDTPFX", EDT_PFX_REC, &ed->pfx, diag);
+    if (!rc)
+        rc = table(b, "EDTPROF", EDT_PROF_REC, &ed->prof, diag);
+    if (!rc)
+        rc = table(b, "EDTRULE", EDT_RULE_REC, &ed->rule, diag);
+    if (!rc && ed->prof.n && ed->prof.n != mc_cm_count(ed->cs))
+        rc = mc_diag_set(diag, MC_ECORRUPT, "bundle section EDTPROF: %u profiles for %u codes",
+                         ed->prof.n, mc_cm_count(ed->cs));
     if (rc) {
         mc_edits_close(ed);
         return rc;

@@ -154,22 +154,6 @@ void mc__chk_mce(chk *c)
     }
 }
 
-static bool poa_exempt(const edt_table *t, const char code[8])
-{
-    uint32_t lo = 0, hi = t->n;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        int d = memcmp(t->p + (size_t)mid * EDT_POAX_REC, code, 8);
-        if (!d)
-            return true;
-        if (d < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return false;
-}
-
 /* POA reporting (ICD-10-CM Guidelines Appendix I; CMS POA indicator rules). */
 void mc__chk_poa(chk *c)
 {
@@ -181,7 +165,7 @@ void mc__chk_poa(chk *c)
         char poa = c->enc->diagnoses[i].poa;
         if (!x->valid)
             continue;
-        if (poa_exempt(&c->ed->poax, x->code)) {
+        if (x->poa_exempt) {
             if (poa && poa != '1') {
                 mc_edit *e = mc__chk_add(c, "POA_EXEMPT_REPORTED", MC_EDIT_ERROR,
                                          "POA-exempt list FY%d (Guidelines Appendix I)", fy);
