@@ -200,7 +200,10 @@ static void resolve_dx(chk *c)
                 id = "SEVENTH_CHAR_MISSING";
             else if (strstr(reason, "header"))
                 id = "HEADER_CODE";
-        } else if (rc == MC_ENOTFOUND && explain_changed(c, i)) {
+        }
+        /* a code deleted or expanded since (a former leaf now a header) gets its successors */
+        if ((rc == MC_ENOTFOUND || !strcmp(id, "HEADER_CODE")) && explain_changed(c, i)) {
+            mc__strlcpy(x->dotted, d->given, sizeof x->dotted);
             continue;
         }
         char shown[9];
