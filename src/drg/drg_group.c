@@ -191,11 +191,6 @@ static inline void mset(claimw *w, int kind, uint32_t id, uint32_t supp)
         w->s->supp[k] = supp;
     }
 }
-static inline bool mhas(const claimw *w, int kind, uint32_t id)
-{
-    return id < w->s->n_names && w->s->stamp[(size_t)kind * w->s->n_names + id] == w->s->gen;
-}
-
 static const unsigned char *sch_of(const claimw *w, const char key[8])
 {
     const unsigned char *r = mc__drg_find_ver(&w->g->dx, R_DX, 10, key, w->vi);
