@@ -435,8 +435,8 @@ static void build_mask(claimw *w)
     bool ds_ok = false;
     for (uint32_t i = 0; i < g->mds.n && !ds_ok; i++) {
         const unsigned char *r = mc__drg_rec(&g->mds, i, R_MDS);
-        uint32_t d = (uint32_t)c->discharge_date;
-        ds_ok = mc__rd16(r) == ds && ds >= 0 && (d == 0 || (d >= mc__rd32(r + 4) && d <= mc__rd32(r + 8)));
+        uint32_t d = mc__drg_table_date(mc__drg_versions[w->vi], c->discharge_date);
+        ds_ok = mc__rd16(r) == ds && ds >= 0 && d >= mc__rd32(r + 4) && d <= mc__rd32(r + 8);
     }
     if (!ds_ok)
         FACT(g->id_invalid_dstat);

@@ -160,6 +160,9 @@ bool mc__drg_key(const char *code, char key[8]);
 
 /* ---- grouping (drg_group.c) ---- */
 int mc__drg_version_index(int version);
+/* The date the tables are read at: the discharge date when it falls inside the version's
+ * window (v.0 October-March, v.1 April-September), else the version's first day. */
+uint32_t mc__drg_table_date(int version, int discharge_date);
 
 /* Evaluate a program against a claim mask (drg_group.c). */
 typedef struct mc__drg_mask mc__drg_mask;

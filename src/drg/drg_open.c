@@ -323,6 +323,14 @@ int mc__drg_version_index(int version)
     return -1;
 }
 
+uint32_t mc__drg_table_date(int version, int d)
+{
+    int fy = mc_drg_version_fy(version);
+    int start = version % 10 ? fy * 10000 + 401 : (fy - 1) * 10000 + 1001;
+    int end = version % 10 ? fy * 10000 + 930 : fy * 10000 + 331;
+    return (uint32_t)(d >= start && d <= end ? d : start);
+}
+
 int mc_drg_version_fy(int version) { return 2023 + (version / 10 - 40); }
 
 int mc_drg_version_for_date(int d, int *version)
