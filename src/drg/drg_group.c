@@ -549,10 +549,9 @@ static match run_mdc(const claimw *w, int mdc, bool final)
 {
     const mc_drg *g = w->g;
     match m = { NULL, 0, MC_DRG_RC_OK };
-    for (uint32_t e = 0; e < g->fre.n; e++) {
+    uint32_t e0 = mdc >= 0 && mdc < 100 ? g->fre_ix[mdc][w->vi] : MC_NONE;
+    for (uint32_t e = e0; e < g->fre.n; e++) {
         const unsigned char *fe = mc__drg_rec(&g->fre, e, R_FRE);
-        if (fe[0] != mdc || !(fe[1] & (1u << w->vi)))
-            continue;
         uint32_t first = mc__rd32(fe + 4), n = mc__rd32(fe + 8);
         int base_sev = -1;
         for (uint32_t i = 0; i < n; i++) {
@@ -961,15 +960,12 @@ static int group(const mc_drg *g, const mc_drg_claim *c, mc_drg_result *r, mc_di
                        : mc__str(NULL, 0);
     r->title = mc__drg_title(g, MC__TTL_DRG, r->drg, vi);
     r->mdc_title = r->mdc ? mc__drg_title(g, MC__TTL_MDC, r->mdc, vi) : mc__str(NULL, 0);
-    for (uint32_t i = 0; i < g->wt.n; i++) {
-        const unsigned char *wr = mc__drg_rec(&g->wt, i, R_WT);
-        if (mc__rd16(wr) == r->fy && mc__rd16(wr + 2) == r->drg) {
-            r->weight = mc__rd32(wr + 4) / 10000.0;
-            r->gmlos = mc__rd16(wr + 12) / 10.0;
-            r->amlos = mc__rd16(wr + 14) / 10.0;
-            r->weight_before_cap = r->fy != 2026;
-            break;
-        }
+    const unsigned char *wr = mc__drg_weight(g, r->fy, r->drg);
+    if (wr) {
+        r->weight = mc__rd32(wr + 4) / 10000.0;
+        r->gmlos = mc__rd16(wr + 12) / 10.0;
+        r->amlos = mc__rd16(wr + 14) / 10.0;
+        r->weight_before_cap = r->fy != 2026;
     }
     r->n_dx = w->n_dx;
     r->n_pr = w->n_pr;
