@@ -578,8 +578,14 @@ int main(int argc, char **argv)
     load_tsv(path, &td, &ntd);
 
     const char *bdir = mc_bundle_dir();
-    int year = 0;
-    if (mc_bundle_latest_year(bdir, &year)) {
+    /*
+     * CodiEsp was coded with the 2018-2019 edition: the oldest code set we
+     * have (FY2021) is the closest (FY2022 split R05, M54.5 and added F32.A).
+     */
+    int year = getenv("CODIESP_YEAR") ? atoi(getenv("CODIESP_YEAR")) : 2021;
+    char probe[1024];
+    mc_bundle_path(bdir, year, probe, sizeof probe);
+    if (!mc__file_exists(probe) && mc_bundle_latest_year(bdir, &year)) {
         fprintf(stderr, "bench_codiesp: no bundle in %s\n", bdir);
         return 1;
     }
@@ -625,12 +631,12 @@ int main(int argc, char **argv)
         o_md = stdout;
     fprintf(o_md, "## Coding accuracy: CodiEsp %s (English translation)\n\n", split);
     fprintf(o_md,
-            "%d clinical cases, %.0f KB, coded in %.2f s (inpatient setting). Micro precision, "
+            "%d clinical cases, %.0f KB, coded in %.2f s (inpatient setting, annotation mode, FY%d code set). Micro precision, "
             "recall, F1 and MAP against the gold codes. Baseline (same run): the %zu most "
             "frequent training diagnosis codes for every case. Published best results are on "
             "the Spanish text (CodiEsp 2020): D F1 0.687 (P 0.817, R 0.592), MAP 0.593; P F1 "
             "0.522.\n\n",
-            docs, bytes / 1024, secs, nbase);
+            docs, bytes / 1024, secs, year, nbase);
     fprintf(o_md, "| task | precision | recall | F1 | MAP |\n|---|---|---|---|---|\n");
     if (model)
         row(o_md, "CodiEsp-D, lexicon and rules only (no learned model)", &nd0);
