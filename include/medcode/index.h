@@ -170,12 +170,19 @@ typedef struct mc_walk {
     uint32_t parts_used, parts_total; /* input comma parts matched / given */
     char unmatched[256]; /* the first input part that matched nothing, "" */
     bool used_with_convention; /* an implicit "with" was entered (I.A.15) */
+    bool by_search; /* no main term matched: the best full-coverage path search hit */
+    char expanded[256]; /* the input with abbreviations expanded ("CKD" -> ...), or "" */
 } mc_walk;
 
 /*
- * Walk path through one tree. Returns MC_OK with *out filled whenever the
- * first main term matched (check out->status), MC_ENOTFOUND when no main term
- * matches (use mc_index_suggest), MC_EINVAL for an empty path.
+ * Walk path through one tree. When a part matches nothing and is a clinical
+ * abbreviation or lay term of the text module's list (text.h: "CKD", "heart
+ * attack"), the walk is retried with its expansion (out->expanded). When no
+ * main term matches at all, the best path-search hit that covers every input
+ * word is taken instead (out->by_search, steps marked partial). Returns MC_OK
+ * with *out filled whenever a path was found (check out->status),
+ * MC_ENOTFOUND when nothing matches (use mc_index_suggest), MC_EINVAL for an
+ * empty path.
  */
 MC_API int mc_index_walk(const mc_index *ix, mc_index_kind kind, const char *path, size_t n,
                          mc_walk *out);
@@ -215,6 +222,8 @@ typedef struct mc_index_hit {
     mc_index_kind kind;
     uint32_t node;
     double score; /* higher is better */
+    uint32_t words_matched; /* query words found along the path */
+    uint32_t words_total; /* query words */
 } mc_index_hit;
 
 /*

@@ -26,6 +26,7 @@
 
 #include "base/base_int.h"
 #include "medcode/index.h"
+#include "medcode/text.h"
 
 enum {
     IX_MAGIC = 0x5849434d, /* "MCIX" */
@@ -123,6 +124,7 @@ typedef struct ix_tree {
 struct mc_index {
     const mc_bundle *bundle;
     ix_tree t[MC_INDEX_KINDS];
+    mc_abbrev *abbrev; /* the text module's abbreviation list, NULL when the bundle lacks it */
 };
 
 /* Validate one section image (used by open and the fuzz target). */

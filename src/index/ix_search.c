@@ -89,7 +89,7 @@ uint32_t mc_index_suggest(const mc_index *ix, mc_index_kind kind, const char *te
             s -= 3; /* prefer the entry itself to a cross-reference */
         if (s < 30)
             continue;
-        mc_index_hit h = { kind, c, s - (double)(ix_w(t, c, IXF_END) - c > 1 ? 0 : 0.5) };
+        mc_index_hit h = { kind, c, s, 0, S.n };
         keep(hits, &nh, MAXH < cap ? MAXH : cap, h);
     }
     for (uint32_t i = 0; i < nh; i++)
@@ -132,9 +132,12 @@ static void search_tree(const ix_tree *t, mc_index_kind kind, const ix_toks *Q, 
         if (!coded && !see)
             continue;
         /* all words > most words; codes > see references; short, tight paths first */
-        double s = 10.0 * covered + (covered == Q->n ? 20 : 0) + (coded ? 3 : 0) - 0.6 * d -
+        /* the main term names the condition: prefer paths whose main term is a query word */
+        bool main_hit = (d == 1 ? own : path_mask[1]) != 0;
+        double s = 10.0 * covered + (covered == Q->n ? 20 : 0) + (coded ? 3 : 0) +
+                   (main_hit ? 0 : -4) - 0.6 * d -
                    0.3 * extra - (kind == MC_INDEX_DISEASE ? 0 : 0.5);
-        mc_index_hit h = { kind, id, s };
+        mc_index_hit h = { kind, id, s, covered, Q->n };
         keep(hits, nh, cap, h);
     }
 }

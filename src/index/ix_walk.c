@@ -309,7 +309,10 @@ static void match_main(const wctx *w, const ix_toks *S, uint32_t k, cand *out, u
             continue;
         mc_step_how how;
         double s = mc__ix_match(t, id, S, &how);
-        if (s < 74) { /* an alias: the first comma part of the main term's title */
+        mc_str own = ix_field(t, id, IXF_KEY);
+        if (!mc__str_eq(own, key, kn)) {
+            /* an alias: the first comma part of the main term's title ("Fracture" for
+               "Fracture, traumatic"); the larger entry is the general one */
             uint32_t size = ix_w(t, id, IXF_END) - id;
             s = 88 + fmin(6.0, log2((double)size + 1) / 2);
             how = MC_STEP_EXACT;
@@ -658,10 +661,132 @@ int mc_index_walk_from(const mc_index *ix, mc_index_kind kind, uint32_t from, co
     return rc;
 }
 
+/* Replace each part that is a listed abbreviation by its first expansion. */
+static bool expand_abbrev(const mc_index *ix, const char *path, size_t n, char *out, size_t cap)
+{
+    if (!ix->abbrev)
+        return false;
+    part parts[MAX_PARTS];
+    uint32_t np = split_parts(path, n, parts);
+    mc__buf b;
+    mc__buf_init(&b, cap - 1);
+    bool changed = false;
+    for (uint32_t i = 0; i < np; i++) {
+        mc_abbrev_entry e;
+        mc_str x;
+        if (i)
+            mc__buf_puts(&b, ", ");
+        if (mc_abbrev_lookup(ix->abbrev, parts[i].p, parts[i].n, &e) == MC_OK &&
+            !(e.flags & MC_ABBR_AMBIGUOUS) && mc_abbrev_expansion(ix->abbrev, &e, 0, &x) == MC_OK &&
+            !mc__str_eq(x, parts[i].p, parts[i].n)) {
+            mc__buf_append(&b, x.p, x.n);
+            changed = true;
+        } else {
+            mc__buf_append(&b, parts[i].p, parts[i].n);
+        }
+    }
+    bool ok = changed && !b.err && b.p;
+    if (ok)
+        mc__strlcpy(out, b.p, cap);
+    mc__buf_free(&b);
+    return ok;
+}
+
+/* No main term: take the best path-search hit that covers every input word. */
+static int walk_by_search(const mc_index *ix, mc_index_kind kind, const char *text, size_t n,
+                          mc_walk *out)
+{
+    const ix_tree *t = mc__ix_tree(ix, kind);
+    mc_index_hit h[1];
+    if (mc_index_search(ix, 1u << kind, text, n, h, 1) != 1 || h[0].words_matched < h[0].words_total)
+        return MC_ENOTFOUND;
+    uint32_t chain[IX_MAX_DEPTH + 1], k = 0;
+    for (uint32_t c = h[0].node; c != 0 && k <= IX_MAX_DEPTH && k < MC_INDEX_MAX_STEPS;
+         c = ix_w(t, c, IXF_PARENT))
+        chain[k++] = c;
+    wctx *w = malloc(sizeof *w);
+    if (!w)
+        return MC_ENOMEM;
+    wctx_init(w, t, kind, text, n);
+    w->have_best = true;
+    w->best_used = w->n_parts;
+    w->n_best = k;
+    for (uint32_t i = 0; i < k; i++) {
+        wstep s = { chain[k - 1 - i], MC_STEP_PARTIAL, 0 };
+        w->best[i] = s;
+    }
+    char saved[sizeof out->expanded];
+    memcpy(saved, out->expanded, sizeof saved);
+    memset(out, 0, sizeof *out);
+    out->kind = kind;
+    fill(w, text, n, out);
+    memcpy(out->expanded, saved, sizeof saved);
+    out->by_search = true;
+    free(w);
+    return MC_OK;
+}
+
+/* Quality of a walk for choosing between alternatives: status first, then exactness. */
+static int walk_quality(int rc, const mc_walk *w)
+{
+    if (rc != MC_OK)
+        return -1000;
+    static const int by_status[] = { [MC_WALK_CODE] = 300, [MC_WALK_INCOMPLETE] = 200,
+                                     [MC_WALK_SEE_UNRESOLVED] = 100, [MC_WALK_STOPPED] = 0 };
+    int q = by_status[w->status] + 10 * (int)w->parts_used;
+    for (uint32_t i = 0; i < w->n_steps; i++)
+        q -= w->steps[i].how == MC_STEP_PARTIAL ? 3 : 0;
+    return q;
+}
+
+static bool is_clean(int rc, const mc_walk *w)
+{
+    if (rc != MC_OK || w->status != MC_WALK_CODE)
+        return false;
+    for (uint32_t i = 0; i < w->n_steps; i++)
+        if (w->steps[i].how == MC_STEP_PARTIAL)
+            return false;
+    return true;
+}
+
 int mc_index_walk(const mc_index *ix, mc_index_kind kind, const char *path, size_t n,
                   mc_walk *out)
 {
-    return mc_index_walk_from(ix, kind, 0, path, n, out);
+    int rc = mc_index_walk_from(ix, kind, 0, path, n, out);
+    if ((rc != MC_OK && rc != MC_ENOTFOUND) || is_clean(rc, out))
+        return rc;
+    mc_walk *alt = malloc(sizeof *alt);
+    if (!alt)
+        return MC_ENOMEM;
+    /* 1. a listed abbreviation or lay term written as a part: walk its expansion */
+    char exp[256];
+    const char *text = path;
+    size_t tn = n;
+    if (expand_abbrev(ix, path, n, exp, sizeof exp)) {
+        int rc2 = mc_index_walk_from(ix, kind, 0, exp, strlen(exp), alt);
+        if (walk_quality(rc2, alt) >= walk_quality(rc, out)) {
+            *out = *alt;
+            mc__strlcpy(out->expanded, exp, sizeof out->expanded);
+            rc = rc2;
+        }
+        text = exp;
+        tn = strlen(exp);
+    }
+    /* 2. no code reached, or only by approximate matches: the best path covering every word */
+    if (!is_clean(rc, out)) {
+        alt->expanded[0] = 0;
+        if (text == exp)
+            mc__strlcpy(alt->expanded, exp, sizeof alt->expanded);
+        int rc3 = walk_by_search(ix, kind, text, tn, alt);
+        if (rc3 == MC_OK && alt->status == MC_WALK_CODE &&
+            (rc != MC_OK || out->status != MC_WALK_CODE ||
+             (out->n_steps && out->steps[0].how == MC_STEP_PARTIAL))) {
+            *out = *alt;
+            rc = MC_OK;
+        }
+    }
+    free(alt);
+    return rc;
 }
 
 const char *mc_walk_status_name(mc_walk_status s)
