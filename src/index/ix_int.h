@@ -165,6 +165,7 @@ const ix_tree *mc__ix_tree(const mc_index *ix, mc_index_kind kind);
 void mc__ix_key_toks(const ix_tree *t, uint32_t id, ix_toks *out);
 /* 1 equal, 0.8 a typo apart (words of 5+ letters), 0 different. */
 double mc__ix_tok_eq(const char *a, const char *b);
+double mc__ix_tok_eq_n(const char *a, size_t an, const char *b, size_t bn);
 /* Match score (0..100) of input tokens against a node's title and nonessential modifiers. */
 double mc__ix_match(const ix_tree *t, uint32_t id, const ix_toks *S, mc_step_how *how);
 

@@ -105,19 +105,25 @@ static void search_tree(const ix_tree *t, mc_index_kind kind, const ix_toks *Q, 
     uint32_t path_mask[IX_MAX_DEPTH + 2] = { 0 };
     uint32_t full = Q->n >= 32 ? 0xffffffffu : (1u << Q->n) - 1;
     uint32_t need = Q->n >= 3 ? Q->n - 1 : Q->n;
+    size_t qlen[IX_MAX_TOK];
+    for (uint32_t q = 0; q < Q->n; q++)
+        qlen[q] = strlen(Q->t[q]);
     for (uint32_t id = 1; id < t->n_nodes; id++) {
         uint32_t d = ix_depth(t, id);
-        ix_toks T;
-        mc__ix_key_toks(t, id, &T);
+        mc_str key = ix_field(t, id, IXF_KEY);
         uint32_t own = 0, extra = 0;
-        for (uint32_t i = 0; i < T.n; i++) {
+        for (uint32_t i = 0; i < key.n;) {
+            uint32_t j = i;
+            while (j < key.n && key.p[j] != ' ')
+                j++;
             bool hit = false;
             for (uint32_t q = 0; q < Q->n; q++)
-                if (mc__ix_tok_eq(T.t[i], Q->t[q]) > 0) {
+                if (mc__ix_tok_eq_n(key.p + i, j - i, Q->t[q], qlen[q]) > 0) {
                     own |= 1u << q;
                     hit = true;
                 }
             extra += !hit;
+            i = j + 1;
         }
         uint32_t mask = own | (d >= 1 ? path_mask[d - 1] : 0);
         path_mask[d] = mask;

@@ -86,16 +86,7 @@ void mc__ix_key_toks(const ix_tree *t, uint32_t id, ix_toks *out)
 
 double mc__ix_tok_eq(const char *a, const char *b)
 {
-    if (!strcmp(a, b))
-        return 1.0;
-    size_t an = strlen(a), bn = strlen(b);
-    if (an < 5 || bn < 5)
-        return 0;
-    /* a few letters of the word differ: a typo */
-    if (a[0] != b[0])
-        return 0;
-    uint32_t max = an >= 9 && bn >= 9 ? 2 : 1;
-    return mc__ix_edit_distance(a, an, b, bn, max) <= max ? 0.8 : 0;
+    return mc__ix_tok_eq_n(a, strlen(a), b, strlen(b));
 }
 
 static bool in_toks(const ix_toks *n, const char *w)
@@ -136,45 +127,76 @@ static bool alt_exact(const ix_tree *t, uint32_t id, const ix_toks *S)
     return false;
 }
 
-static double match_title(const ix_tree *t, uint32_t id, const ix_toks *S, mc_step_how *how);
+typedef struct tslice {
+    const char *p;
+    uint32_t n;
+} tslice;
 
-double mc__ix_match(const ix_tree *t, uint32_t id, const ix_toks *S, mc_step_how *how)
+/* Split a stored key into word slices (no copy). */
+static uint32_t key_slices(mc_str k, tslice *out, uint32_t cap)
 {
-    double s = match_title(t, id, S, how);
-    if (s < 96 && alt_exact(t, id, S)) {
-        *how = MC_STEP_EXACT;
-        return 96;
+    uint32_t n = 0, i = 0;
+    while (i < k.n && n < cap) {
+        uint32_t j = i;
+        while (j < k.n && k.p[j] != ' ')
+            j++;
+        out[n].p = k.p + i;
+        out[n].n = j - i;
+        n++;
+        i = j + 1;
     }
-    return s;
+    return n;
 }
 
-static double match_title(const ix_tree *t, uint32_t id, const ix_toks *S, mc_step_how *how)
+double mc__ix_tok_eq_n(const char *a, size_t an, const char *b, size_t bn)
 {
-    ix_toks T;
-    mc__ix_key_toks(t, id, &T);
-    if (T.n == 0 || S->n == 0)
+    if (an == bn && !memcmp(a, b, an))
+        return 1.0;
+    if (an < 5 || bn < 5 || a[0] != b[0])
         return 0;
+    uint32_t max = an >= 9 && bn >= 9 ? 2 : 1;
+    if ((an > bn ? an - bn : bn - an) > max)
+        return 0;
+    return mc__ix_edit_distance(a, an, b, bn, max) <= max ? 0.8 : 0;
+}
+
+/*
+ * Score of input tokens S against a node's title (key tokens) and
+ * nonessential modifiers. 0 means no match. *subset is set when every input
+ * word is in the title but some title words were not given.
+ */
+static double match_title(const ix_tree *t, uint32_t id, const ix_toks *S, mc_step_how *how,
+                          bool *subset)
+{
+    tslice T[IX_MAX_TOK];
+    uint32_t tn = key_slices(ix_field(t, id, IXF_KEY), T, IX_MAX_TOK);
+    *subset = false;
+    if (tn == 0 || S->n == 0)
+        return 0;
+    size_t slen[IX_MAX_TOK];
+    for (uint32_t j = 0; j < S->n; j++)
+        slen[j] = strlen(S->t[j]);
     /* "NEC"/"NOS" in a title are not words the user has to type */
     bool optional[IX_MAX_TOK] = { false };
     uint32_t n_req = 0;
-    for (uint32_t i = 0; i < T.n; i++) {
-        optional[i] = !strcmp(T.t[i], "nec") || !strcmp(T.t[i], "nos");
+    for (uint32_t i = 0; i < tn; i++) {
+        optional[i] = T[i].n == 3 && (!memcmp(T[i].p, "nec", 3) || !memcmp(T[i].p, "nos", 3));
         n_req += !optional[i];
     }
     if (n_req == 0) {
         memset(optional, 0, sizeof optional);
-        n_req = T.n;
+        n_req = tn;
     }
     bool used[IX_MAX_TOK] = { false };
     double matched = 0, fuzz = 0;
     uint32_t matched_req = 0, matched_s = 0;
-    for (uint32_t i = 0; i < T.n; i++) {
+    for (uint32_t i = 0; i < tn; i++) {
         double bestv = 0;
         uint32_t bj = 0;
         for (uint32_t j = 0; j < S->n; j++) {
             if (used[j])
                 continue;
-            double v = mc__ix_tok_eq(T.t[i], S->t[j]);
+            double v = mc__ix_tok_eq_n(T[i].p, T[i].n, S->t[j], slen[j]);
             if (v > bestv) {
                 bestv = v;
                 bj = j;
@@ -216,9 +238,22 @@ static double match_title(const ix_tree *t, uint32_t id, const ix_toks *S, mc_st
     if (matched_s == 0)
         return 0;
     *how = MC_STEP_PARTIAL;
-    if (extra == 0)
+    if (extra == 0) {
+        *subset = true;
         return 74 - 5.0 * miss - pen; /* every input word is in the title */
+    }
     return 44 + 5.0 * matched - 6.0 * (miss + extra) - pen;
+}
+
+double mc__ix_match(const ix_tree *t, uint32_t id, const ix_toks *S, mc_step_how *how)
+{
+    bool subset;
+    double s = match_title(t, id, S, how, &subset);
+    if (subset && alt_exact(t, id, S)) {
+        *how = MC_STEP_EXACT;
+        return 96;
+    }
+    return s;
 }
 
 static bool is_connective(const ix_tree *t, uint32_t id)
@@ -485,9 +520,12 @@ static void walk_from(wctx *w, uint32_t node, uint32_t i)
         if (ok && push(w, c[j].node, c[j].how, c[j].score))
             land(w, c[j].node, i + c[j].k);
         w->n_cur = save;
-        /* an exact match of a whole part settles this level unless a longer path is needed */
-        if (w->best_used == w->n_parts && c[j].score >= 95 && j + 1 < nc &&
-            c[j + 1].score < 90)
+        /* once a complete path to a code is known, weaker alternatives are not explored */
+        if (w->best_used == w->n_parts && w->best_rank == 2 && j + 1 < nc &&
+            c[j + 1].score < c[j].score)
+            break;
+        /* approximate candidates only when no good match exists at this level */
+        if (j + 1 < nc && c[0].score >= 88 && c[j + 1].score < 70)
             break;
     }
 }
