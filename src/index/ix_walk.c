@@ -45,12 +45,14 @@ typedef struct wctx {
     const ix_tree *t;
     mc_index_kind kind;
     part parts[MAX_PARTS];
+    ix_toks ptok[MAX_PARTS]; /* each part's tokens, in text order */
     uint32_t n_parts;
     wstep cur[MC_INDEX_MAX_STEPS];
     uint32_t n_cur;
-    /* best path so far */
+    /* best path so far; progress = parts used * 64 + words used of a partly used part */
     wstep best[MC_INDEX_MAX_STEPS];
-    uint32_t n_best, best_used;
+    uint32_t n_best, best_used, best_progress;
+    char best_left[128]; /* words of the partly used part still unmatched */
     double best_score;
     int best_rank;
     bool have_best;
@@ -63,7 +65,16 @@ typedef struct cand {
     uint32_t k; /* parts consumed */
     double score;
     mc_step_how how;
+    uint32_t used; /* k == 1: bits of the part's words consumed; the rest carry forward */
 } cand;
+
+typedef struct mres {
+    double score;
+    mc_step_how how;
+    uint32_t used; /* bits of S matched (title or nonessential modifier words) */
+    bool subset; /* every input word is in the title, some title words missing */
+    bool carry; /* the whole title matched, input words are left for the next step */
+} mres;
 
 /* ---------------- matching ---------------- */
 
@@ -162,17 +173,16 @@ double mc__ix_tok_eq_n(const char *a, size_t an, const char *b, size_t bn)
 
 /*
  * Score of input tokens S against a node's title (key tokens) and
- * nonessential modifiers. 0 means no match. *subset is set when every input
- * word is in the title but some title words were not given.
+ * nonessential modifiers. A score of 0 means no match.
  */
-static double match_title(const ix_tree *t, uint32_t id, const ix_toks *S, mc_step_how *how,
-                          bool *subset)
+static void match_title(const ix_tree *t, uint32_t id, const ix_toks *S, mres *r)
 {
     tslice T[IX_MAX_TOK];
     uint32_t tn = key_slices(ix_field(t, id, IXF_KEY), T, IX_MAX_TOK);
-    *subset = false;
+    memset(r, 0, sizeof *r);
+    r->how = MC_STEP_PARTIAL;
     if (tn == 0 || S->n == 0)
-        return 0;
+        return;
     size_t slen[IX_MAX_TOK];
     for (uint32_t j = 0; j < S->n; j++)
         slen[j] = strlen(S->t[j]);
@@ -215,9 +225,13 @@ static double match_title(const ix_tree *t, uint32_t id, const ix_toks *S, mc_st
     uint32_t miss = n_req - matched_req;
     uint32_t extra = S->n - matched_s;
     double pen = fuzz * 40;
+    for (uint32_t j = 0; j < S->n; j++)
+        if (used[j])
+            r->used |= 1u << j;
     if (miss == 0 && extra == 0) {
-        *how = fuzz > 0 ? MC_STEP_PARTIAL : MC_STEP_EXACT;
-        return 100 - pen;
+        r->how = fuzz > 0 ? MC_STEP_PARTIAL : MC_STEP_EXACT;
+        r->score = 100 - pen;
+        return;
     }
     if (miss == 0) {
         /* extra input words: fine when they are the term's nonessential modifiers */
@@ -226,34 +240,48 @@ static double match_title(const ix_tree *t, uint32_t id, const ix_toks *S, mc_st
         mc__ix_tokens(nm.p, nm.n, &N);
         uint32_t in_nemod = 0;
         for (uint32_t j = 0; j < S->n; j++)
-            if (!used[j] && in_toks(&N, S->t[j]))
+            if (!used[j] && in_toks(&N, S->t[j])) {
                 in_nemod++;
+                r->used |= 1u << j;
+            }
         if (in_nemod == extra) {
-            *how = fuzz > 0 ? MC_STEP_PARTIAL : MC_STEP_NEMOD;
-            return 95 - extra - pen;
+            r->how = fuzz > 0 ? MC_STEP_PARTIAL : MC_STEP_NEMOD;
+            r->score = 95 - extra - pen;
+            return;
         }
-        *how = MC_STEP_PARTIAL;
-        return 68 - 6.0 * (extra - in_nemod) - pen;
+        /* the title is all there; the other words may name a subterm further down */
+        r->how = fuzz > 0 ? MC_STEP_PARTIAL : MC_STEP_EXACT;
+        r->carry = true;
+        r->score = 82 - 2.0 * (extra - in_nemod) - pen;
+        return;
     }
     if (matched_s == 0)
-        return 0;
-    *how = MC_STEP_PARTIAL;
+        return;
     if (extra == 0) {
-        *subset = true;
-        return 74 - 5.0 * miss - pen; /* every input word is in the title */
+        r->subset = true;
+        r->score = 74 - 5.0 * miss - pen; /* every input word is in the title */
+        return;
     }
-    return 44 + 5.0 * matched - 6.0 * (miss + extra) - pen;
+    r->score = 44 + 5.0 * matched - 6.0 * (miss + extra) - pen;
+}
+
+static void match_full(const ix_tree *t, uint32_t id, const ix_toks *S, mres *r)
+{
+    match_title(t, id, S, r);
+    if (r->subset && alt_exact(t, id, S)) {
+        r->how = MC_STEP_EXACT;
+        r->score = 96;
+        r->used = S->n >= 32 ? 0xffffffffu : (1u << S->n) - 1;
+        r->subset = false;
+    }
 }
 
 double mc__ix_match(const ix_tree *t, uint32_t id, const ix_toks *S, mc_step_how *how)
 {
-    bool subset;
-    double s = match_title(t, id, S, how, &subset);
-    if (subset && alt_exact(t, id, S)) {
-        *how = MC_STEP_EXACT;
-        return 96;
-    }
-    return s;
+    mres r;
+    match_full(t, id, S, &r);
+    *how = r.how;
+    return r.carry ? 68 - (82 - r.score) * 3 : r.score;
 }
 
 static bool is_connective(const ix_tree *t, uint32_t id)
@@ -285,20 +313,25 @@ static void add_cand(cand *c, uint32_t *n, cand x)
 
 static double threshold(uint32_t k) { return k > 1 ? 88 : 40; }
 
-/* Children of node that match toks (consuming k parts). */
+static uint32_t all_bits(uint32_t n) { return n >= 32 ? 0xffffffffu : (1u << n) - 1; }
+
+/*
+ * Children of node that match S (k parts joined). lead: words of S dropped
+ * before matching (a written connective); used masks are shifted back so they
+ * index the words of S.
+ */
 static void match_children(const wctx *w, uint32_t node, const ix_toks *S, uint32_t k,
-                           uint32_t via, double adjust, cand *out, uint32_t *n_out)
+                           uint32_t via, uint32_t lead, double adjust, cand *out, uint32_t *n_out)
 {
     const ix_tree *t = w->t;
     uint32_t e = ix_w(t, node, IXF_END);
     for (uint32_t c = node + 1; c < e; c = ix_w(t, c, IXF_END)) {
-        mc_step_how how;
-        double s = mc__ix_match(t, c, S, &how);
-        if (s < threshold(k))
+        mres r;
+        match_full(t, c, S, &r);
+        if (r.score < threshold(k) || (r.carry && k > 1))
             continue;
-        cand x = { c, via, k, s + adjust, via ? MC_STEP_WITH : how };
-        if (via)
-            x.how = how;
+        cand x = { c, via, k, r.score + adjust, r.how, 0 };
+        x.used = r.carry ? (r.used << lead) | all_bits(lead) : 0;
         add_cand(out, n_out, x);
     }
 }
@@ -328,44 +361,84 @@ static uint32_t key_lower(const ix_tree *t, const unsigned char *tab, uint32_t n
     return lo;
 }
 
-/* Main terms: exact key look-up (including first comma part aliases), else a scan. */
-static void match_main(const wctx *w, const ix_toks *S, uint32_t k, cand *out, uint32_t *n_out)
+/* Main terms whose key (own or first-comma-part alias) equals key. */
+static bool main_by_key(const wctx *w, const ix_toks *S, const char *key, size_t kn, uint32_t k,
+                        uint32_t used, double base, cand *out, uint32_t *n_out)
 {
     const ix_tree *t = w->t;
-    ix_toks sorted = *S;
-    mc__ix_toks_sort(&sorted);
-    char key[512];
-    size_t kn = mc__ix_toks_key(&sorted, key, sizeof key);
     uint32_t i = key_lower(t, t->main_keys, t->n_main, key, kn);
     bool hit = false;
     for (; i < t->n_main && cmp_keyent(t->main_keys + 8 * (size_t)i, t, key, kn) == 0; i++) {
         uint32_t id = mc__rd32(t->main_keys + 8 * (size_t)i + 4);
         if (id == 0 || id >= t->n_nodes)
             continue;
-        mc_step_how how;
-        double s = mc__ix_match(t, id, S, &how);
+        mc_step_how how = MC_STEP_EXACT;
+        double s = base;
         mc_str own = ix_field(t, id, IXF_KEY);
-        if (!mc__str_eq(own, key, kn)) {
+        uint32_t size = ix_w(t, id, IXF_END) - id;
+        mres r;
+        match_full(t, id, S, &r);
+        if (used && r.score >= 88 && !r.carry) {
+            /* the other words are the term's nonessential modifiers: all used here */
+            s = r.score;
+            how = r.how;
+            used = 0;
+        } else if (!mc__str_eq(own, key, kn)) {
             /* an alias: the first comma part of the main term's title ("Fracture" for
                "Fracture, traumatic"); the larger entry is the general one */
-            uint32_t size = ix_w(t, id, IXF_END) - id;
-            s = 88 + fmin(6.0, log2((double)size + 1) / 2);
-            how = MC_STEP_EXACT;
+            s = base - 12 + fmin(6.0, log2((double)size + 1) / 2);
+        } else if (!used) {
+            s = r.score;
+            how = r.how;
         }
-        cand x = { id, 0, k, s, how };
+        cand x = { id, 0, k, s, how, used };
         add_cand(out, n_out, x);
         hit = true;
     }
-    if (hit || k > 1)
+    return hit;
+}
+
+/*
+ * Main terms: exact key look-up (including first comma part aliases); for a
+ * part of several words with no such term, each word and word pair as the
+ * main term with the other words carried to the subterms ("chronic kidney
+ * disease" -> Disease, kidney, chronic); else a scan for typos.
+ */
+static void match_main(const wctx *w, const ix_toks *S, uint32_t k, cand *out, uint32_t *n_out)
+{
+    ix_toks sorted = *S;
+    mc__ix_toks_sort(&sorted);
+    char key[512];
+    size_t kn = mc__ix_toks_key(&sorted, key, sizeof key);
+    if (main_by_key(w, S, key, kn, k, 0, 100, out, n_out) || k > 1)
         return;
-    /* no exact key: score every main term (typos, partial titles) */
+    bool hit = false;
+    if (S->n >= 2 && S->n <= 8) {
+        for (uint32_t j = 0; j < S->n; j++) {
+            hit |= main_by_key(w, S, S->t[j], strlen(S->t[j]), k, 1u << j, 84, out, n_out);
+            if (j + 1 < S->n) {
+                ix_toks pair;
+                pair.n = 2;
+                memcpy(pair.t[0], S->t[j], IX_TOK_LEN);
+                memcpy(pair.t[1], S->t[j + 1], IX_TOK_LEN);
+                mc__ix_toks_sort(&pair);
+                char pk[128];
+                size_t pn = mc__ix_toks_key(&pair, pk, sizeof pk);
+                hit |= main_by_key(w, S, pk, pn, k, 3u << j, 86, out, n_out);
+            }
+        }
+    }
+    if (hit)
+        return;
+    /* no key: score every main term (typos, partial titles) */
+    const ix_tree *t = w->t;
     uint32_t e = ix_w(t, 0, IXF_END);
     for (uint32_t c = 1; c < e; c = ix_w(t, c, IXF_END)) {
-        mc_step_how how;
-        double s = mc__ix_match(t, c, S, &how);
-        if (s < 60)
+        mres r;
+        match_full(t, c, S, &r);
+        if (r.score < 60)
             continue;
-        cand x = { c, 0, k, s, how };
+        cand x = { c, 0, k, r.score, r.how, r.carry ? r.used : 0 };
         add_cand(out, n_out, x);
     }
 }
@@ -382,45 +455,44 @@ static int rank_of(const ix_tree *t, uint32_t node)
     return 1;
 }
 
-static void consider(wctx *w, uint32_t used)
+static void consider(wctx *w, uint32_t i, const ix_toks *left)
 {
     if (w->n_cur == 0)
         return;
+    uint32_t progress = i * 64;
+    if (left && i < w->n_parts)
+        progress += w->ptok[i].n > left->n ? w->ptok[i].n - left->n : 0;
     double s = 0;
-    for (uint32_t i = 0; i < w->n_cur; i++)
-        s += w->cur[i].score;
+    for (uint32_t j = 0; j < w->n_cur; j++)
+        s += w->cur[j].score;
     int rank = rank_of(w->t, w->cur[w->n_cur - 1].node);
-    bool better = !w->have_best || used > w->best_used ||
-                  (used == w->best_used &&
+    bool better = !w->have_best || progress > w->best_progress ||
+                  (progress == w->best_progress &&
                    (rank > w->best_rank || (rank == w->best_rank && s > w->best_score + 1e-9)));
     if (!better)
         return;
     w->have_best = true;
-    w->best_used = used;
+    w->best_used = i;
+    w->best_progress = progress;
     w->best_rank = rank;
     w->best_score = s;
     w->n_best = w->n_cur;
     memcpy(w->best, w->cur, w->n_cur * sizeof *w->cur);
+    w->best_left[0] = 0;
+    if (left)
+        mc__ix_toks_key(left, w->best_left, sizeof w->best_left);
 }
 
-static void join_parts(const wctx *w, uint32_t i, uint32_t k, ix_toks *S, ix_toks *text_order)
+/* Tokens of k parts from i (part i replaced by its carried words when left is set). */
+static void join_parts(const wctx *w, uint32_t i, uint32_t k, const ix_toks *left, ix_toks *S)
 {
-    char buf[1024];
-    size_t at = 0;
-    for (uint32_t j = i; j < i + k; j++) {
-        size_t n = w->parts[j].n;
-        if (at + n + 2 >= sizeof buf)
-            break;
-        if (j > i)
-            buf[at++] = ' ';
-        memcpy(buf + at, w->parts[j].p, n);
-        at += n;
-    }
-    mc__ix_tokens(buf, at, text_order);
-    *S = *text_order;
+    *S = left ? *left : w->ptok[i];
+    for (uint32_t j = i + 1; j < i + k; j++)
+        for (uint32_t q = 0; q < w->ptok[j].n && S->n < IX_MAX_TOK; q++)
+            memcpy(S->t[S->n++], w->ptok[j].t[q], IX_TOK_LEN);
 }
 
-static void walk_from(wctx *w, uint32_t node, uint32_t i);
+static void walk_from(wctx *w, uint32_t node, uint32_t i, const ix_toks *left);
 
 static bool push(wctx *w, uint32_t node, mc_step_how how, double score)
 {
@@ -435,7 +507,7 @@ int mc__ix_resolve_see(const ix_tree *t, mc_index_kind kind, mc_str see, int dep
                        uint32_t *node, wstep *steps, uint32_t *n_steps);
 
 /* Land on node after consuming parts up to i: follow a mandatory "see", then go on. */
-static void land(wctx *w, uint32_t node, uint32_t i)
+static void land(wctx *w, uint32_t node, uint32_t i, const ix_toks *left)
 {
     const ix_tree *t = w->t;
     mc_str see = ix_field(t, node, IXF_SEE);
@@ -449,12 +521,18 @@ static void land(wctx *w, uint32_t node, uint32_t i)
             for (uint32_t j = 0; j < ns && ok; j++)
                 ok = push(w, st[j].node, MC_STEP_SEE, 0);
             if (ok)
-                walk_from(w, target, i);
+                walk_from(w, target, i, left);
             w->n_cur = save;
             return;
         }
     }
-    walk_from(w, node, i);
+    walk_from(w, node, i, left);
+}
+
+static bool only_connective(const ix_toks *S)
+{
+    return (S->n == 1 && (!strcmp(S->t[0], "with") || !strcmp(S->t[0], "in"))) ||
+           (S->n == 2 && !strcmp(S->t[0], "due") && !strcmp(S->t[1], "to"));
 }
 
 static int cmp_cand(const void *a, const void *b)
@@ -467,26 +545,32 @@ static int cmp_cand(const void *a, const void *b)
     return x->node < y->node ? -1 : x->node > y->node;
 }
 
-static void walk_from(wctx *w, uint32_t node, uint32_t i)
+static void walk_from(wctx *w, uint32_t node, uint32_t i, const ix_toks *left)
 {
     if (w->budget-- <= 0)
         return;
-    consider(w, i);
+    consider(w, i, left);
     if (i >= w->n_parts)
         return;
     const ix_tree *t = w->t;
     cand c[MAX_CAND];
     uint32_t nc = 0;
-    for (uint32_t k = 1; k <= 5 && i + k <= w->n_parts; k++) {
-        ix_toks S, text;
-        join_parts(w, i, k, &S, &text);
+    ix_toks S1; /* the words of part i (or what is left of it) */
+    join_parts(w, i, 1, left, &S1);
+    uint32_t kmax = left ? 1 : 5;
+    for (uint32_t k = 1; k <= kmax && i + k <= w->n_parts; k++) {
+        ix_toks S;
+        if (k == 1)
+            S = S1;
+        else
+            join_parts(w, i, k, NULL, &S);
         if (S.n == 0)
             continue;
         if (node == 0) {
             match_main(w, &S, k, c, &nc);
             continue;
         }
-        match_children(w, node, &S, k, 0, 0, c, &nc);
+        match_children(w, node, &S, k, 0, 0, 0, c, &nc);
         if (k > 1)
             continue;
         /* the "with" convention (I.A.15): look inside with / in / due to subterms */
@@ -495,7 +579,7 @@ static void walk_from(wctx *w, uint32_t node, uint32_t i)
             if (!is_connective(t, ch))
                 continue;
             mc_str ck = ix_field(t, ch, IXF_KEY);
-            ix_toks rest = text;
+            ix_toks rest = S1;
             /* "with chronic kidney disease" in one part: drop the leading connective */
             ix_toks ckt;
             mc__ix_tokens(ck.p, ck.n, &ckt);
@@ -505,23 +589,44 @@ static void walk_from(wctx *w, uint32_t node, uint32_t i)
             if (lead) {
                 memmove(rest.t, rest.t + ckt.n, (rest.n - ckt.n) * sizeof rest.t[0]);
                 rest.n -= ckt.n;
-                match_children(w, ch, &rest, 1, ch, 0, c, &nc);
+                match_children(w, ch, &rest, 1, ch, ckt.n, 0, c, &nc);
             } else {
-                match_children(w, ch, &rest, 1, ch, -3, c, &nc);
+                match_children(w, ch, &rest, 1, ch, 0, -3, c, &nc);
             }
         }
     }
+    /* a written "with" / "in" / "due to" the index may not have here: also try passing over it */
+    bool exact = false;
+    for (uint32_t j = 0; j < nc; j++)
+        exact |= c[j].score >= 95 && c[j].k == 1 && !c[j].via;
+    if (!left && node != 0 && !exact && only_connective(&S1)) {
+        walk_from(w, node, i + 1, NULL);
+        if (nc == 0)
+            return;
+    }
     qsort(c, nc, sizeof *c, cmp_cand);
+    uint32_t full = w->n_parts * 64;
     for (uint32_t j = 0; j < nc; j++) {
         uint32_t save = w->n_cur;
         bool ok = true;
         if (c[j].via)
             ok = push(w, c[j].via, MC_STEP_WITH, 0);
-        if (ok && push(w, c[j].node, c[j].how, c[j].score))
-            land(w, c[j].node, i + c[j].k);
+        if (ok && push(w, c[j].node, c[j].how, c[j].score)) {
+            uint32_t rest_bits = c[j].used ? ~c[j].used & all_bits(S1.n) : 0;
+            if (c[j].k == 1 && rest_bits) {
+                ix_toks carry;
+                carry.n = 0;
+                for (uint32_t q = 0; q < S1.n; q++)
+                    if (rest_bits & (1u << q))
+                        memcpy(carry.t[carry.n++], S1.t[q], IX_TOK_LEN);
+                land(w, c[j].node, i, &carry);
+            } else {
+                land(w, c[j].node, i + c[j].k, NULL);
+            }
+        }
         w->n_cur = save;
         /* once a complete path to a code is known, weaker alternatives are not explored */
-        if (w->best_used == w->n_parts && w->best_rank == 2 && j + 1 < nc &&
+        if (w->best_progress == full && w->best_rank == 2 && j + 1 < nc &&
             c[j + 1].score < c[j].score)
             break;
         /* approximate candidates only when no good match exists at this level */
@@ -564,6 +669,8 @@ static void wctx_init(wctx *w, const ix_tree *t, mc_index_kind kind, const char 
     w->kind = kind;
     w->budget = BUDGET;
     w->n_parts = split_parts(path, n, w->parts);
+    for (uint32_t i = 0; i < w->n_parts; i++)
+        mc__ix_tokens(w->parts[i].p, w->parts[i].n, &w->ptok[i]);
 }
 
 int mc__ix_resolve_see(const ix_tree *t, mc_index_kind kind, mc_str see, int depth,
@@ -583,9 +690,9 @@ int mc__ix_resolve_see(const ix_tree *t, mc_index_kind kind, mc_str see, int dep
     w->see_depth = depth;
     int rc = MC_ENOTFOUND;
     if (w->n_parts) {
-        walk_from(w, 0, 0);
+        walk_from(w, 0, 0, NULL);
         /* a see reference must resolve completely and exactly */
-        bool exact = w->have_best && w->best_used == w->n_parts;
+        bool exact = w->have_best && w->best_progress == w->n_parts * 64;
         for (uint32_t j = 0; exact && j < w->n_best; j++)
             if (w->best[j].how == MC_STEP_PARTIAL && w->best[j].score < 70)
                 exact = false;
@@ -640,12 +747,16 @@ static void fill(const wctx *w, const char *path, size_t n, mc_walk *out)
         }
     }
     mc_str see = ix_field(t, end, IXF_SEE);
-    if (w->best_used < w->n_parts) {
+    if (w->best_progress < w->n_parts * 64) {
         out->status = MC_WALK_STOPPED;
-        const part *p = &w->parts[w->best_used];
-        size_t k = p->n < sizeof out->unmatched - 1 ? p->n : sizeof out->unmatched - 1;
-        memcpy(out->unmatched, p->p, k);
-        out->unmatched[k] = 0;
+        if (w->best_left[0]) {
+            mc__strlcpy(out->unmatched, w->best_left, sizeof out->unmatched);
+        } else {
+            const part *p = &w->parts[w->best_used];
+            size_t k = p->n < sizeof out->unmatched - 1 ? p->n : sizeof out->unmatched - 1;
+            memcpy(out->unmatched, p->p, k);
+            out->unmatched[k] = 0;
+        }
     } else if (out->code.n || out->seecat.n || out->subcat.n || ix_w(t, end, IXF_ROW) != MC_NONE) {
         out->status = MC_WALK_CODE;
     } else if (see.n) {
@@ -680,9 +791,9 @@ int mc_index_walk_from(const mc_index *ix, mc_index_kind kind, uint32_t from, co
         /* the start node is part of the path shown */
         push(w, from, MC_STEP_EXACT, 0);
     }
-    walk_from(w, from, 0);
+    walk_from(w, from, 0, NULL);
     int rc = MC_OK;
-    if (!w->have_best || w->best_used == 0) {
+    if (!w->have_best || w->best_progress == 0) {
         rc = MC_ENOTFOUND;
         out->parts_total = w->n_parts;
         const part *p = &w->parts[0];
@@ -748,6 +859,7 @@ static int walk_by_search(const mc_index *ix, mc_index_kind kind, const char *te
     wctx_init(w, t, kind, text, n);
     w->have_best = true;
     w->best_used = w->n_parts;
+    w->best_progress = w->n_parts * 64;
     w->n_best = k;
     for (uint32_t i = 0; i < k; i++) {
         wstep s = { chain[k - 1 - i], MC_STEP_PARTIAL, 0 };
@@ -816,9 +928,9 @@ int mc_index_walk(const mc_index *ix, mc_index_kind kind, const char *path, size
         if (text == exp)
             mc__strlcpy(alt->expanded, exp, sizeof alt->expanded);
         int rc3 = walk_by_search(ix, kind, text, tn, alt);
+        /* a walk that found its main term keeps its answer (even when it stopped early) */
         if (rc3 == MC_OK && alt->status == MC_WALK_CODE &&
-            (rc != MC_OK || out->status != MC_WALK_CODE ||
-             (out->n_steps && out->steps[0].how == MC_STEP_PARTIAL))) {
+            (rc != MC_OK || (out->n_steps && out->steps[0].how == MC_STEP_PARTIAL))) {
             *out = *alt;
             rc = MC_OK;
         }
