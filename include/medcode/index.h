@@ -136,7 +136,8 @@ typedef enum mc_step_how {
     MC_STEP_NEMOD, /* matched once nonessential modifiers were taken into account */
     MC_STEP_PARTIAL, /* a partial match (some words of the title or input missing) */
     MC_STEP_WITH, /* a "with"/"in"/"due to" subterm entered by the convention (I.A.15) */
-    MC_STEP_SEE /* reached by following a mandatory "see" reference */
+    MC_STEP_SEE, /* reached by following a mandatory "see" reference */
+    MC_STEP_SEE_ALSO /* reached by following a "see also" because the path went on there */
 } mc_step_how;
 
 typedef struct mc_index_step {
@@ -165,7 +166,7 @@ typedef struct mc_walk {
     mc_str see_unresolved; /* the "see" text that could not be followed */
     mc_str see_also[MC_INDEX_MAX_REFS]; /* "see also" references met on the way */
     uint32_t n_see_also;
-    mc_str see_followed[MC_INDEX_MAX_REFS]; /* "see" references followed */
+    mc_str see_followed[MC_INDEX_MAX_REFS]; /* "see" (and needed "see also") references followed */
     uint32_t n_see_followed;
     uint32_t parts_used, parts_total; /* input comma parts matched / given */
     char unmatched[256]; /* the first input part that matched nothing, "" */
@@ -197,7 +198,7 @@ MC_API uint32_t mc_index_suggest(const mc_index *ix, mc_index_kind kind, const c
 /* ---- tables ---- */
 typedef struct mc_index_table_result {
     mc_walk walk; /* the site / substance walk */
-    uint32_t row; /* node whose cells were used (end node, or nearest ancestor with cells) */
+    uint32_t row; /* node whose cells were used (the end node), MC_NONE when it has none */
     uint32_t col;
     mc_str cell; /* the cell as printed ("C50.41-", "T39.1X1"), empty when the column has none */
     char code[9]; /* drug: cell completed with the 7th character ("T39.1X1A"), else the cell */

@@ -58,6 +58,7 @@ typedef struct wctx {
     bool have_best;
     int budget;
     int see_depth;
+    int also_depth; /* "see also" references followed on the current path */
 } wctx;
 
 typedef struct cand {
@@ -112,30 +113,66 @@ static bool in_toks(const ix_toks *n, const char *w)
  * Score of input tokens S against a node's title (key tokens T) and
  * nonessential modifiers. 0 means no match.
  */
-/* A title with comma alternatives ("femur, femoral"): does S equal one of them? */
-static bool alt_exact(const ix_tree *t, uint32_t id, const ix_toks *S)
+/*
+ * A title with comma alternatives ("femur, femoral", "Fracture, traumatic"):
+ * the best alternative all of whose words are in S (typos allowed). Returns
+ * its fuzz (0 exact) or -1; *used gets the bits of S it matched.
+ */
+static double alt_match(const ix_tree *t, uint32_t id, const ix_toks *S, uint32_t *used)
 {
     mc_str title = ix_field(t, id, IXF_TITLE);
-    if (!memchr(title.p, ',', title.n))
-        return false;
-    ix_toks s = *S;
-    mc__ix_toks_sort(&s);
+    if (!memchr(title.p, ',', title.n) && !memmem(title.p, title.n, " or ", 4))
+        return -1;
+    size_t slen[IX_MAX_TOK];
+    for (uint32_t j = 0; j < S->n; j++)
+        slen[j] = strlen(S->t[j]);
+    double best = -1;
+    uint32_t best_used = 0, best_n = 0;
     size_t i = 0;
     while (i < title.n) {
-        size_t j = i;
-        while (j < title.n && title.p[j] != ',')
+        /* alternatives are separated by commas and by " or " */
+        size_t j = i, skip = 1;
+        while (j < title.n && title.p[j] != ',') {
+            if (j + 4 <= title.n && !memcmp(title.p + j, " or ", 4)) {
+                skip = 4;
+                break;
+            }
             j++;
+        }
         ix_toks a;
         mc__ix_tokens(title.p + i, j - i, &a);
-        mc__ix_toks_sort(&a);
-        bool eq = a.n == s.n && a.n > 0;
-        for (uint32_t k = 0; eq && k < a.n; k++)
-            eq = !strcmp(a.t[k], s.t[k]);
-        if (eq)
-            return true;
-        i = j + 1;
+        uint32_t u = 0;
+        double fuzz = 0;
+        bool all = a.n > 0;
+        for (uint32_t q = 0; all && q < a.n; q++) {
+            double bv = 0;
+            uint32_t bj = 0;
+            for (uint32_t r = 0; r < S->n; r++) {
+                if (u & (1u << r))
+                    continue;
+                double v = mc__ix_tok_eq_n(a.t[q], strlen(a.t[q]), S->t[r], slen[r]);
+                if (v > bv) {
+                    bv = v;
+                    bj = r;
+                }
+            }
+            if (bv <= 0)
+                all = false;
+            else {
+                u |= 1u << bj;
+                fuzz += 1 - bv;
+            }
+        }
+        /* prefer the alternative that uses more input words, then the closer one */
+        if (all && (a.n > best_n || (a.n == best_n && (best < 0 || fuzz < best)))) {
+            best = fuzz;
+            best_used = u;
+            best_n = a.n;
+        }
+        i = j + skip;
     }
-    return false;
+    *used = best_used;
+    return best;
 }
 
 typedef struct tslice {
@@ -268,12 +305,18 @@ static void match_title(const ix_tree *t, uint32_t id, const ix_toks *S, mres *r
 static void match_full(const ix_tree *t, uint32_t id, const ix_toks *S, mres *r)
 {
     match_title(t, id, S, r);
-    if (r->subset && alt_exact(t, id, S)) {
-        r->how = MC_STEP_EXACT;
-        r->score = 96;
-        r->used = S->n >= 32 ? 0xffffffffu : (1u << S->n) - 1;
-        r->subset = false;
-    }
+    if (r->score >= 95 || (r->carry && r->score >= 82))
+        return;
+    uint32_t used;
+    double fuzz = alt_match(t, id, S, &used);
+    if (fuzz < 0)
+        return;
+    uint32_t all = S->n >= 32 ? 0xffffffffu : (1u << S->n) - 1;
+    mres a = { 0, fuzz > 0 ? MC_STEP_PARTIAL : MC_STEP_EXACT, used, false, used != all };
+    /* one alternative of the title named: as good as the whole title */
+    a.score = a.carry ? 81 - 40 * fuzz : 99 - 40 * fuzz;
+    if (a.score > r->score)
+        *r = a;
 }
 
 double mc__ix_match(const ix_tree *t, uint32_t id, const ix_toks *S, mc_step_how *how)
@@ -438,7 +481,9 @@ static void match_main(const wctx *w, const ix_toks *S, uint32_t k, cand *out, u
         match_full(t, c, S, &r);
         if (r.score < 60)
             continue;
-        cand x = { c, 0, k, r.score, r.how, r.carry ? r.used : 0 };
+        /* equal typo matches: the larger entry is the general one */
+        double size = (double)(ix_w(t, c, IXF_END) - c);
+        cand x = { c, 0, k, r.score + fmin(6.0, log2(size + 1) / 2), r.how, r.carry ? r.used : 0 };
         add_cand(out, n_out, x);
     }
 }
@@ -545,13 +590,44 @@ static int cmp_cand(const void *a, const void *b)
     return x->node < y->node ? -1 : x->node > y->node;
 }
 
+/*
+ * Section I.A.12.b: "see also" points to another entry that may be useful.
+ * Follow it only when the path cannot go on here: the input names a subterm
+ * this entry lacks, or the input ended on an entry without a code.
+ */
+static void follow_see_also(wctx *w, uint32_t node, uint32_t i, const ix_toks *left)
+{
+    const ix_tree *t = w->t;
+    mc_str sa = ix_field(t, node, IXF_SEEALSO);
+    if (!sa.n || node == 0 || w->also_depth >= 2 || w->see_depth >= MAX_SEE_DEPTH)
+        return;
+    wstep st[MC_INDEX_MAX_STEPS];
+    uint32_t ns = 0, target;
+    if (mc__ix_resolve_see(t, w->kind, sa, w->see_depth + 1, &target, st, &ns) != MC_OK ||
+        target == node)
+        return;
+    uint32_t save = w->n_cur;
+    bool ok = true;
+    for (uint32_t j = 0; j < ns && ok; j++)
+        ok = push(w, st[j].node, MC_STEP_SEE_ALSO, 0);
+    if (ok) {
+        w->also_depth++;
+        walk_from(w, target, i, left);
+        w->also_depth--;
+    }
+    w->n_cur = save;
+}
+
 static void walk_from(wctx *w, uint32_t node, uint32_t i, const ix_toks *left)
 {
     if (w->budget-- <= 0)
         return;
     consider(w, i, left);
-    if (i >= w->n_parts)
+    if (i >= w->n_parts) {
+        if (rank_of(w->t, node) == 1)
+            follow_see_also(w, node, i, left);
         return;
+    }
     const ix_tree *t = w->t;
     cand c[MAX_CAND];
     uint32_t nc = 0;
@@ -599,10 +675,28 @@ static void walk_from(wctx *w, uint32_t node, uint32_t i, const ix_toks *left)
     bool exact = false;
     for (uint32_t j = 0; j < nc; j++)
         exact |= c[j].score >= 95 && c[j].k == 1 && !c[j].via;
+    /* the part repeats the current term's nonessential modifiers ("Tonsillitis, acute") */
+    if (!exact && node != 0 && S1.n) {
+        mc_str nm = ix_field(t, node, IXF_NEMOD);
+        ix_toks N;
+        mc__ix_tokens(nm.p, nm.n, &N);
+        bool all = N.n > 0;
+        for (uint32_t q = 0; all && q < S1.n; q++)
+            all = in_toks(&N, S1.t[q]);
+        if (all) {
+            walk_from(w, node, i + 1, NULL);
+            if (nc == 0)
+                return;
+        }
+    }
     if (!left && node != 0 && !exact && only_connective(&S1)) {
         walk_from(w, node, i + 1, NULL);
         if (nc == 0)
             return;
+    }
+    if (nc == 0) {
+        follow_see_also(w, node, i, left);
+        return;
     }
     qsort(c, nc, sizeof *c, cmp_cand);
     uint32_t full = w->n_parts * 64;
@@ -731,10 +825,23 @@ static void fill(const wctx *w, const char *path, size_t n, mc_walk *out)
         if (sa.n && out->n_see_also < MC_INDEX_MAX_REFS)
             out->see_also[out->n_see_also++] = sa;
         mc_str see = ix_field(t, id, IXF_SEE);
-        if (see.n && j + 1 < w->n_best && w->best[j + 1].how == MC_STEP_SEE &&
-            s->how != MC_STEP_SEE && out->n_see_followed < MC_INDEX_MAX_REFS)
+        mc_step_how next = j + 1 < w->n_best ? w->best[j + 1].how : MC_STEP_EXACT;
+        if (next == MC_STEP_SEE_ALSO && s->how != MC_STEP_SEE_ALSO)
+            see = sa;
+        if (see.n && (next == MC_STEP_SEE || next == MC_STEP_SEE_ALSO) && s->how != next &&
+            out->n_see_followed < MC_INDEX_MAX_REFS)
             out->see_followed[out->n_see_followed++] = see;
     }
+    /* a "see also" that was followed is reported once, as followed */
+    uint32_t kept = 0;
+    for (uint32_t j = 0; j < out->n_see_also; j++) {
+        bool followed = false;
+        for (uint32_t q = 0; q < out->n_see_followed; q++)
+            followed |= out->see_also[j].p == out->see_followed[q].p;
+        if (!followed)
+            out->see_also[kept++] = out->see_also[j];
+    }
+    out->n_see_also = kept;
     out->code = ix_field(t, end, IXF_CODE);
     out->manif = ix_field(t, end, IXF_MANIF);
     out->seecat = ix_field(t, end, IXF_SEECAT);
@@ -930,7 +1037,8 @@ int mc_index_walk(const mc_index *ix, mc_index_kind kind, const char *path, size
         int rc3 = walk_by_search(ix, kind, text, tn, alt);
         /* a walk that found its main term keeps its answer (even when it stopped early) */
         if (rc3 == MC_OK && alt->status == MC_WALK_CODE &&
-            (rc != MC_OK || (out->n_steps && out->steps[0].how == MC_STEP_PARTIAL))) {
+            (rc != MC_OK || (out->status != MC_WALK_CODE && out->n_steps &&
+                             out->steps[0].how == MC_STEP_PARTIAL))) {
             *out = *alt;
             rc = MC_OK;
         }
@@ -958,6 +1066,7 @@ const char *mc_step_how_name(mc_step_how h)
     case MC_STEP_PARTIAL: return "partial";
     case MC_STEP_WITH: return "with";
     case MC_STEP_SEE: return "see";
+    case MC_STEP_SEE_ALSO: return "see_also";
     }
     return "unknown";
 }
