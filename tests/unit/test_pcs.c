@@ -521,7 +521,7 @@ TEST(full_all_table_codes_valid)
             continue; /* still starts some valid code */
         mc_pcs_check r;
         mc_pcs_validate(p, c, 7, &r);
-        if (r.valid || r.status != MC_PCS_BAD_VALUE || r.position != pos) {
+        if (r.valid || r.status != MC_PCS_BAD_VALUE || r.position != (uint32_t)pos) {
             FAILF("%s: status %d position %d, expected position %d", c, r.status, r.position,
                   pos);
             break;
