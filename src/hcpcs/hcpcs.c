@@ -15,8 +15,7 @@ struct mc_hcpcs {
     const char *text; /* text area */
     uint32_t text_n; /* bytes */
     int year; /* source year of the section */
-    uint64_t *keys; /* code of record i as a 64-bit key (built at open) */
-    uint32_t *slots; /* open-addressing hash: record index + 1, 0 = empty */
+    uint32_t *slots; /* open-addressing hash of the codes: record index + 1, 0 = empty */
     uint32_t mask; /* slots - 1 (a power of two minus one) */
 };
 
@@ -93,16 +92,14 @@ int mc_hcpcs_open(const mc_bundle *b, mc_hcpcs **out, mc_diag *diag)
     uint32_t cap = 16;
     while (cap < 2 * h->n)
         cap *= 2;
-    h->keys = malloc(sizeof *h->keys * (h->n ? h->n : 1));
     h->slots = calloc(cap, sizeof *h->slots);
-    if (!h->keys || !h->slots) {
+    if (!h->slots) {
         mc_hcpcs_close(h);
         return MC_ENOMEM;
     }
     h->mask = cap - 1;
     for (uint32_t i = 0; i < h->n; i++) {
-        h->keys[i] = key_of(h->rec + (size_t)i * MC__HCP_REC_SIZE);
-        uint32_t j = slot_of(h->keys[i], h->mask);
+        uint32_t j = slot_of(key_of(h->rec + (size_t)i * MC__HCP_REC_SIZE), h->mask);
         while (h->slots[j])
             j = (j + 1) & h->mask;
         h->slots[j] = i + 1;
@@ -121,7 +118,6 @@ void mc_hcpcs_close(mc_hcpcs *h)
 {
     if (!h)
         return;
-    free(h->keys);
     free(h->slots);
     free(h);
 }
@@ -173,7 +169,7 @@ int mc_hcpcs_lookup(const mc_hcpcs *h, const char *text, size_t n, mc_hcpcs_code
     }
     uint64_t k = key_of(key);
     for (uint32_t j = slot_of(k, h->mask); h->slots[j]; j = (j + 1) & h->mask)
-        if (h->keys[h->slots[j] - 1] == k)
+        if (key_of(h->rec + (size_t)(h->slots[j] - 1) * MC__HCP_REC_SIZE) == k)
             return mc_hcpcs_get(h, h->slots[j] - 1, out);
     return MC_ENOTFOUND;
 }
