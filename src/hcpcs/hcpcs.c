@@ -83,6 +83,10 @@ int mc_hcpcs_open(const mc_bundle *b, mc_hcpcs **out, mc_diag *diag)
             uint64_t off = mc__rd32(r + MC__HCP_REC_COLS + 4 * k);
             ok = off + 2 <= h->text_n && off + 2 + mc__rd16(h->text + off) <= h->text_n;
         }
+        for (int k = 0; ok && k < 4; k++) {
+            uint32_t off = mc__rd32(r + MC__HCP_REC_COLS + 4 * mc__hcpcs_len_cols[k]);
+            ok = mc__rd16(r + MC__HCP_REC_LENS + 2 * k) == mc__rd16(h->text + off);
+        }
         if (!ok) {
             free(h);
             return mc_diag_set(diag, MC_ECORRUPT, "bundle section HCPREC: record %u is corrupt",
@@ -143,14 +147,19 @@ int mc_hcpcs_get(const mc_hcpcs *h, uint32_t id, mc_hcpcs_code *out)
     memset(out->code, 0, sizeof out->code);
     memcpy(out->code, r, 5);
     out->modifier = r[MC__HCP_REC_FLAGS] & 1;
-    out->long_desc = mc_hcpcs_field(h, id, MC_HCPCS_COL_LONG);
-    out->short_desc = mc_hcpcs_field(h, id, MC_HCPCS_COL_SHORT);
+    /* lengths from the record: the text is touched only when the caller reads it */
+#define LENF(k, col)                                                                       \
+    mc__str(h->text + mc__rd32(r + MC__HCP_REC_COLS + 4 * (col)) + 2,                      \
+            mc__rd16(r + MC__HCP_REC_LENS + 2 * (k)))
+    out->long_desc = LENF(0, MC_HCPCS_COL_LONG);
+    out->short_desc = LENF(1, MC_HCPCS_COL_SHORT);
+    out->coverage = LENF(2, MC_HCPCS_COL_COV);
+    out->betos = LENF(3, MC_HCPCS_COL_BETOS);
+#undef LENF
     out->add_date = mc__rd32(r + MC__HCP_REC_ADD);
     out->action_date = mc__rd32(r + MC__HCP_REC_ACT);
     out->term_date = mc__rd32(r + MC__HCP_REC_TERM);
     out->action = (char)r[MC__HCP_REC_ACTION];
-    out->coverage = mc_hcpcs_field(h, id, MC_HCPCS_COL_COV);
-    out->betos = mc_hcpcs_field(h, id, MC_HCPCS_COL_BETOS);
     return MC_OK;
 }
 
