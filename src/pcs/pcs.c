@@ -199,20 +199,26 @@ static int check_tables(mc_pcs *p, mc_diag *diag)
     return MC_OK;
 }
 
+/* The 7 code bytes of an order record as a number that sorts like memcmp. */
+static inline uint64_t ord_key(const unsigned char *o)
+{
+    return __builtin_bswap64(mc__rd64(o)) >> 8;
+}
+
 static int check_order(mc_pcs *p, mc_diag *diag)
 {
     uint32_t valid = 0;
+    uint64_t prev = 0;
     for (uint32_t i = 0; i < p->ord.n; i++) {
         const unsigned char *o = ord_at(p, i);
-        int len = 0;
-        while (len < 7 && o[len])
-            len++;
-        bool ok = (len == 3 || len == 7) && o[7] <= 1 && (!o[7] || len == 7);
-        for (int k = 0; k < 7 && ok; k++)
-            ok = k < len ? mc__pcs_char_index((char)o[k]) >= 0 : o[k] == 0;
-        if (!ok || (i > 0 && memcmp(ord_at(p, i - 1), o, 7) >= 0) || !str_ok(&p->ord, o + 16) ||
-            !str_ok(&p->ord, o + 24))
+        int len = o[3] ? 7 : 3;
+        bool ok = o[7] <= 1 && (!o[7] || len == 7);
+        for (int k = 0; k < 7; k++)
+            ok &= k < len ? mc__pcs_char_index((char)o[k]) >= 0 : o[k] == 0;
+        uint64_t key = ord_key(o);
+        if (!ok || (i > 0 && key <= prev) || !str_ok(&p->ord, o + 16) || !str_ok(&p->ord, o + 24))
             return mc_diag_set(diag, MC_ECORRUPT, "PCSORD record %u is corrupt", i);
+        prev = key;
         valid += o[7];
     }
     p->n_order_valid = valid;

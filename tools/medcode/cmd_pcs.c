@@ -77,7 +77,10 @@ static int malformed(const mc_pcs *p, const mc_pcs_check *chk, const char *text)
 {
     char reason[512], buf[64];
     cli_pcs_reason(p, chk, reason, sizeof reason);
-    return cli_fail("'%s' is not an ICD-10-PCS code: %s", shown(text, buf), reason);
+    bool partial = chk->status == MC_PCS_BAD_LENGTH && chk->length >= 1 && chk->length <= 6;
+    return cli_fail("'%s' is not an ICD-10-PCS code: %s%s%s%s", shown(text, buf), reason,
+                    partial ? " (for the choices after it: medcode pcs build " : "",
+                    partial ? chk->code : "", partial ? ")" : "");
 }
 
 static int pcs_code(const mc_pcs *p, const opts *o, bool explain)
