@@ -37,6 +37,9 @@ int mc_coder_open(const mc_bundle *b, mc_coder **out, mc_diag *diag)
         free(c);
         return rc;
     }
+    /* ICD-10-PCS titles and validity for learned procedure codes (optional) */
+    if (mc_pcs_open(b, &c->pcs, NULL) != MC_OK)
+        c->pcs = NULL;
     *out = c;
     return MC_OK;
 }
@@ -46,6 +49,7 @@ void mc_coder_close(mc_coder *c)
     if (!c)
         return;
     mc__lex_free(c->lex);
+    mc_pcs_close(c->pcs);
     free(c->with_heads);
     free(c->with_keys);
     free(c);
@@ -316,7 +320,10 @@ static void add_coded(run *r, mention *m)
         return;
     memset(c, 0, sizeof *c);
     mc__strlcpy(c->code, dotted, sizeof c->code);
-    if (m->procedure) {
+    mc_pcs_code pc;
+    if (m->procedure && r->c->pcs && mc_pcs_lookup(r->c->pcs, m->code, strlen(m->code), &pc) == MC_OK) {
+        c->title = pc.long_title;
+    } else if (m->procedure) {
         c->title = e->path;
     } else {
         const lex_code *lc = mc__cac_code(r, m->code);

@@ -11,12 +11,16 @@
 
 #include "coder/lexicon.h"
 #include "medcode/coder.h"
+#include "medcode/pcs.h"
 #include "nlp/nlp.h"
+
+#include <string.h>
 
 struct mc_coder {
     const mc_bundle *bundle;
     int year;
     mc__lex *lex;
+    mc_pcs *pcs; /* ICD-10-PCS tables and titles, NULL when the bundle has none */
     uint32_t *with_heads; /* entries with a "with" split, sorted by head hash */
     uint64_t *with_keys; /* head hash of each, same order */
     uint32_t n_with;
@@ -96,6 +100,12 @@ typedef struct run {
     char seventh_ctx; /* 'A' initial, 'D' subsequent, 'S' sequela */
     int err; /* first allocation failure */
 } run;
+
+/* A 7-character code without a dot is ICD-10-PCS (CM codes are kept dotted). */
+static inline bool mc__cac_is_pcs(const char *code)
+{
+    return strlen(code) == 7 && !strchr(code, '.');
+}
 
 /* Entry i: the lexicon's, then the run's model's. */
 static inline const lex_entry *mc__cac_entry_at(const mc__lex *lx, const mc_coder_model *md,

@@ -178,7 +178,7 @@ static void try_entry(run *r, sent_index *si, uint32_t stamp, uint32_t s, uint32
         return;
     }
     memcpy(m->pos, pos, e->ntok * sizeof(uint32_t));
-    m->procedure = e->src == LEX_PCS;
+    m->procedure = e->src == LEX_PCS || (e->src == LEX_LEARNED && mc__cac_is_pcs(e->code));
     m->trigger = UINT32_MAX;
 }
 
