@@ -10,6 +10,7 @@
 #define MC_CODER_INT_H
 
 #include "coder/lexicon.h"
+#include "medcode/codeset.h"
 #include "medcode/coder.h"
 #include "medcode/pcs.h"
 #include "nlp/nlp.h"
@@ -21,6 +22,7 @@ struct mc_coder {
     int year;
     mc__lex *lex;
     mc_pcs *pcs; /* ICD-10-PCS tables and titles, NULL when the bundle has none */
+    mc_codeset *cs; /* ICD-10-CM tabular notes, NULL when the bundle has none */
     uint32_t *with_heads; /* entries with a "with" split, sorted by head hash */
     uint64_t *with_keys; /* head hash of each, same order */
     uint32_t n_with;
@@ -67,6 +69,7 @@ typedef struct mention {
     unsigned assert; /* MC_ASSERT_* */
     uint32_t trigger; /* deciding trigger token or UINT32_MAX */
     bool dropped; /* subsumed by a more specific mention */
+    uint32_t dropped_by; /* the mention that subsumed it, UINT32_MAX when none */
     bool procedure; /* a PCS entry */
     char code[9]; /* resolved reportable code (undotted CM or PCS), "" when none */
     const char *rule; /* extra rationale added by a rule */
