@@ -571,7 +571,7 @@ static int do_table(out *o, const opts *op)
             mc__buf_printf(&o->b, "cell: %.*s\n", (int)r.cell.n, r.cell.p);
         else
             mc__buf_puts(&o->b, "cell: -- (no code in this column)\n");
-        if (r.code[0] && strcmp(r.code, (char[9]){ 0 }) && op->mode == M_DRUG && op->seventh)
+        if (r.code[0] && op->mode == M_DRUG && op->seventh)
             mc__buf_printf(&o->b, "code with 7th character %c: %s\n", op->seventh, r.code);
     }
     if (st == CLI_NO && r.row == MC_NONE)
