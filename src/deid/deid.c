@@ -51,6 +51,8 @@ int mc_deid_new(mc_deid **out, mc_diag *diag)
     if (!d)
         return mc_diag_set(diag, MC_ENOMEM, "deid: out of memory");
     int rc = mc__deid_lists_load(d, diag);
+    if (!rc && mc__deid_names_init(d))
+        rc = mc_diag_set(diag, MC_ENOMEM, "deid: out of memory loading word lists");
     if (!rc)
         rc = mc__deid_patterns_compile(d, diag);
     if (rc) {
@@ -67,6 +69,7 @@ void mc_deid_free(mc_deid *d)
         return;
     mc__deid_patterns_free(d);
     mc__deid_lists_free(d);
+    mc__deid_names_free(d);
     free(d);
 }
 

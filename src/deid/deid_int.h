@@ -32,6 +32,10 @@ int mc__wordset_build(mc__wordset *w, const char *const *list);
 void mc__wordset_free(mc__wordset *w);
 /* Case-insensitive look-up of s[0..n); apostrophes are ignored. */
 bool mc__wordset_has(const mc__wordset *w, const char *s, size_t n);
+/* Fold s (lower case, no apostrophes) into buf[64]; returns the hash used by every set
+   (*k = 0 when s is too long). Then probe any number of sets without folding again. */
+uint32_t mc__wordset_fold(const char *s, size_t n, char *buf, size_t *k);
+bool mc__wordset_has_folded(const mc__wordset *w, const char *buf, size_t k, uint32_t h);
 /* The k-th key (k taken modulo the count): surrogate names come from the lists. */
 mc_str mc__wordset_pick(const mc__wordset *w, uint64_t k);
 
@@ -59,6 +63,12 @@ struct mc_deid {
     mc__deid_pat pats[MC__DEID_MAXPAT];
     int npats;
     mc__wordset first, last, stop, epon, drugs, cities, zip3;
+    /* context words of names.c: titles, clinical head words, relations, "by" verbs,
+       closings, header labels, place phrases, state and country names */
+    mc__wordset w_titles, w_heads, w_rel, w_by, w_close, w_labels, w_places, w_states;
+    mc__wordset w_place1, w_city1; /* first words of place phrases and of multi-word cities */
+    char **first_words; /* storage for the keys of w_place1 and w_city1 */
+    size_t n_first_words;
 };
 
 /* Per-note working state. */
@@ -86,6 +96,8 @@ void mc__deid_lists_free(mc_deid *d);
 
 /* names.c: names, places from the word lists and context, name propagation. */
 int mc__deid_names_run(mc__deid_note *nt);
+int mc__deid_names_init(mc_deid *d);
+void mc__deid_names_free(mc_deid *d);
 
 /* surrogate.c */
 typedef struct mc__deid_surr mc__deid_surr;
