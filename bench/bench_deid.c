@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define RUNS 5
 
@@ -30,6 +31,14 @@ static const char *bench_dir(void)
 {
     const char *d = getenv("MEDCODE_BENCH_DIR");
     return d && *d ? d : "../shared/bench";
+}
+
+/* CPU time of this process: the machines are shared, so wall time would count other jobs. */
+static uint64_t cpu_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -213,6 +222,7 @@ static bool presidio(const mc_deid *d, FILE *out)
         }
         score_doc(d, text, strlen(text), g, ng, &sc);
     }
+    size_t nrec = json_array_size(root);
     json_decref(root);
     fprintf(out, "### presidio-research synthetic PII (English, not clinical; %zu records)\n\n"
                  "Mapped: PERSON→NAME, STREET_ADDRESS→LOCATION, DATE_TIME→DATE, PHONE_NUMBER→PHONE, "
@@ -222,7 +232,7 @@ static bool presidio(const mc_deid *d, FILE *out)
                  "found only on them are neither counted right nor wrong. DATE_TIME includes years, "
                  "decades and times, which Safe Harbor keeps. A gold span is *fully covered* when "
                  "all its letters and digits lie inside found spans (of any type).\n\n",
-            json_array_size(root) ? json_array_size(root) : 0);
+            nrec);
     print_scores(out, &sc);
     return true;
 }
@@ -358,10 +368,10 @@ int main(int argc, char **argv)
     if (!notes || !count) {
         fprintf(out, "MTSamples not found under %s: throughput skipped.\n\n", bench_dir());
     } else {
-        double full[RUNS], base[RUNS];
+        double full[RUNS], base[RUNS], naive[RUNS];
         long spans_by_type[MC_DEID_NTYPES] = { 0 };
         for (int r = 0; r < RUNS; r++) {
-            uint64_t t0 = mc__now_ns();
+            uint64_t t0 = cpu_ns();
             for (size_t i = 0; i < count; i++) {
                 mc_deid_opts o = { MC_DEID_REDACT, true, 1, 0 };
                 mc_deid_result *res = NULL;
@@ -372,23 +382,31 @@ int main(int argc, char **argv)
                 }
                 mc_deid_result_free(res);
             }
-            uint64_t t1 = mc__now_ns();
+            uint64_t t1 = cpu_ns();
             for (size_t i = 0; i < count; i++) {
                 size_t ns;
-                mc__deid_bench_regex_only(d, notes[i].p, notes[i].n, &ns);
+                mc__deid_bench_regex_only(d, notes[i].p, notes[i].n, false, &ns);
             }
-            uint64_t t2 = mc__now_ns();
+            uint64_t t2 = cpu_ns();
+            for (size_t i = 0; i < count; i++) {
+                size_t ns;
+                mc__deid_bench_regex_only(d, notes[i].p, notes[i].n, true, &ns);
+            }
+            uint64_t t3 = cpu_ns();
+            naive[r] = (double)bytes / 1e6 / ((double)(t3 - t2) / 1e9);
             full[r] = (double)bytes / 1e6 / ((double)(t1 - t0) / 1e9);
             base[r] = (double)bytes / 1e6 / ((double)(t2 - t1) / 1e9);
         }
-        double mf = median(full, RUNS), mb = median(base, RUNS);
+        double mf = median(full, RUNS), mb = median(base, RUNS), mn = median(naive, RUNS);
         fprintf(out,
-                "### Throughput on MTSamples (%zu notes, %.1f MB, one core, median of %d runs)\n\n"
+                "### Throughput on MTSamples (%zu notes, %.1f MB, one core, CPU time, median of %d runs)\n\n"
                 "| pipeline | MB/s |\n|---|---:|\n"
                 "| medcode deid, redact mode (patterns + names/places + merge + output) | %.1f |\n"
-                "| baseline: the PCRE2 patterns alone (JIT), same notes | %.1f |\n\n"
-                "Target: at least 20 MB/s per core. The full pipeline costs %.2fx the patterns alone.\n\n",
-                count, (double)bytes / 1e6, RUNS, mf, mb, mb / mf);
+                "| the PCRE2 patterns alone, run at their trigger words and numbers | %.1f |\n"
+                "| baseline: the same PCRE2 patterns (JIT), each scanning the whole note | %.1f |\n\n"
+                "Target: at least 20 MB/s per core. The full pipeline runs %.1fx as fast as the "
+                "naive pattern baseline.\n\n",
+                count, (double)bytes / 1e6, RUNS, mf, mb, mn, mf / mn);
         fprintf(out, "Spans found on MTSamples, whose PHI was already blanked (\"XYZ\"): most are "
                      "false positives or dates/places left in the transcriptions; per MB of text:\n\n"
                      "| type | spans | per MB |\n|---|---:|---:|\n");
@@ -397,7 +415,7 @@ int main(int argc, char **argv)
                 fprintf(out, "| %s | %ld | %.1f |\n", mc_deid_type_name((mc_deid_type)t),
                         spans_by_type[t], (double)spans_by_type[t] / ((double)bytes / 1e6));
         fprintf(out, "\n");
-        printf("deid: %.1f MB/s (patterns alone %.1f MB/s)\n", mf, mb);
+        printf("deid: %.1f MB/s (patterns at triggers %.1f MB/s, naive patterns %.1f MB/s)\n", mf, mb, mn);
     }
     presidio(d, out);
     meddocan(d, out);

@@ -120,7 +120,7 @@ static int check_input(const char *text, size_t n, mc_diag *diag)
 }
 
 /* Detection only: merged spans into *spans (malloc'd). */
-static int detect(const mc_deid *d, const char *text, size_t n, bool regex_only,
+static int detect(const mc_deid *d, const char *text, size_t n, bool regex_only, bool naive,
                   mc_deid_span **spans, size_t *nspans)
 {
     *spans = NULL;
@@ -130,6 +130,7 @@ static int detect(const mc_deid *d, const char *text, size_t n, bool regex_only,
     nt.d = d;
     nt.text = text;
     nt.n = n;
+    nt.naive = naive;
     /* at most one candidate per byte and detector is far above real notes */
     mc__buf_init(&nt.cands, (n + 64) * sizeof(mc__deid_cand) * 4);
     nt.md = pcre2_match_data_create(24, NULL);
@@ -202,7 +203,7 @@ int mc_deid_run(const mc_deid *d, const char *text, size_t n, const mc_deid_opts
     mc_deid_result *r = calloc(1, sizeof *r);
     if (!r)
         return mc_diag_set(diag, MC_ENOMEM, "deid: out of memory");
-    rc = detect(d, text, n, false, &r->spans, &r->nspans);
+    rc = detect(d, text, n, false, false, &r->spans, &r->nspans);
     if (rc) {
         mc_deid_result_free(r);
         return mc_diag_set(diag, rc, "deid: %s while scanning the note", mc_strerror(rc));
@@ -248,10 +249,11 @@ const char *mc_deid_result_text(const mc_deid_result *r, size_t *n)
 }
 int mc_deid_result_date_shift(const mc_deid_result *r) { return r ? r->date_shift : 0; }
 
-int mc__deid_bench_regex_only(const mc_deid *d, const char *text, size_t n, size_t *nspans)
+int mc__deid_bench_regex_only(const mc_deid *d, const char *text, size_t n, bool naive,
+                              size_t *nspans)
 {
     mc_deid_span *sp;
-    int rc = detect(d, text, n, true, &sp, nspans);
+    int rc = detect(d, text, n, true, naive, &sp, nspans);
     free(sp);
     return rc;
 }

@@ -90,7 +90,7 @@ bool mc__wordset_has_folded(const mc__wordset *w, const char *buf, size_t k, uin
     if (!w->keys || !k || k > w->max_len)
         return false;
     for (uint32_t i = h & w->mask; w->keys[i]; i = (i + 1) & w->mask)
-        if (w->lens[i] == k && memcmp(w->keys[i], buf, k) == 0)
+        if (w->lens[i] == k && w->keys[i][0] == buf[0] && memcmp(w->keys[i], buf, k) == 0)
             return true;
     return false;
 }

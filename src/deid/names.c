@@ -178,35 +178,18 @@ static void classify(const mc_deid *d, const char *t, size_t n, tok *k)
         k->f = f;
         return;
     }
-#define HAS(set) mc__wordset_has_folded(&d->set, buf, fk, h)
-    if (HAS(w_titles))
-        f |= F_TITLE;
-    if (HAS(w_heads))
-        f |= F_HEAD;
-    if (HAS(w_rel))
-        f |= F_REL;
-    if (HAS(w_by))
-        f |= F_BY;
-    if (HAS(w_close))
-        f |= F_CLOSE;
-    if (HAS(w_place1))
-        f |= F_PLACE1;
+    uint32_t lf = 0;
+    for (uint32_t q = h & d->lex_mask; d->lex[q].key; q = (q + 1) & d->lex_mask)
+        if (d->lex[q].len == fk && d->lex[q].key[0] == buf[0] && !memcmp(d->lex[q].key, buf, fk)) {
+            lf = d->lex[q].flags;
+            break;
+        }
+    f |= lf & (F_TITLE | F_HEAD | F_REL | F_BY | F_CLOSE | F_PLACE1);
     if (f & F_CAP) {
         /* name and place look-ups matter for capitalised words only */
-        if (HAS(first))
-            f |= F_FIRST;
-        if (HAS(last))
-            f |= F_LAST;
-        if (HAS(stop) && !(len == 1 && (f & F_DOT)))
+        f |= lf & (F_FIRST | F_LAST | F_EPON | F_DRUG | F_CITY | F_CITY1);
+        if ((lf & F_STOP) && !(len == 1 && (f & F_DOT)))
             f |= F_STOP; /* "A." is an initial, not the article */
-        if (HAS(epon))
-            f |= F_EPON;
-        if (HAS(drugs))
-            f |= F_DRUG;
-        if (HAS(cities))
-            f |= F_CITY;
-        if (HAS(w_city1))
-            f |= F_CITY1;
         /* hyphenated names: a part in a list counts ("Smith-Jones", "Guillain-Barre") */
         const char *hy = memchr(w, '-', len);
         if (hy && !(f & (F_FIRST | F_LAST))) {
@@ -218,7 +201,6 @@ static void classify(const mc_deid *d, const char *t, size_t n, tok *k)
                 f |= F_LAST;
         }
     }
-#undef HAS
     k->f = f;
 }
 
@@ -451,7 +433,11 @@ static bool credential_after(const ctx *c, size_t j)
         p++;
     while (p < n && c->t[p] == ' ')
         p++;
+    if (p >= n || !(c->t[p] >= 'A' && c->t[p] <= 'Z'))
+        return false;
     for (size_t i = 0; i < sizeof creds / sizeof creds[0]; i++) {
+        if (creds[i][0] != c->t[p])
+            continue;
         size_t k = strlen(creds[i]);
         if (p + k <= n && memcmp(c->t + p, creds[i], k) == 0 &&
             (p + k == n || !is_letter((unsigned char)c->t[p + k]))) {
@@ -845,7 +831,50 @@ int mc__deid_names_init(mc_deid *d)
             cities[nc++] = d->cities.keys[i];
     rc = first_words(d, &d->w_city1, cities, nc);
     free(cities);
-    return rc;
+    if (rc)
+        return rc;
+    /* one table for every set: word -> flags */
+    struct {
+        const mc__wordset *w;
+        uint32_t flag;
+    } sets[] = { { &d->first, F_FIRST },    { &d->last, F_LAST },       { &d->stop, F_STOP },
+                 { &d->epon, F_EPON },      { &d->drugs, F_DRUG },      { &d->cities, F_CITY },
+                 { &d->w_city1, F_CITY1 },  { &d->w_titles, F_TITLE },  { &d->w_heads, F_HEAD },
+                 { &d->w_rel, F_REL },      { &d->w_by, F_BY },         { &d->w_close, F_CLOSE },
+                 { &d->w_place1, F_PLACE1 } };
+    size_t total = 0;
+    for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++)
+        total += sets[i].w->count;
+    uint32_t slots = 64;
+    while (slots < total * 2)
+        slots <<= 1;
+    d->lex = calloc(slots, sizeof *d->lex);
+    if (!d->lex)
+        return MC_ENOMEM;
+    d->lex_mask = slots - 1;
+    for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++) {
+        const mc__wordset *w = sets[i].w;
+        for (uint32_t q = 0; q <= w->mask && w->keys; q++) {
+            if (!w->keys[q])
+                continue;
+            char buf[64];
+            size_t kl;
+            uint32_t h = mc__wordset_fold(w->keys[q], w->lens[q], buf, &kl);
+            if (!kl || kl != w->lens[q])
+                continue;
+            uint32_t p = h & d->lex_mask;
+            while (d->lex[p].key &&
+                   !(d->lex[p].len == kl && !memcmp(d->lex[p].key, buf, kl)))
+                p = (p + 1) & d->lex_mask;
+            if (!d->lex[p].key) {
+                /* keys are stored folded already (the lists are lower case) */
+                d->lex[p].key = w->keys[q];
+                d->lex[p].len = (uint32_t)kl;
+            }
+            d->lex[p].flags |= sets[i].flag;
+        }
+    }
+    return MC_OK;
 }
 
 
@@ -865,5 +894,7 @@ void mc__deid_names_free(mc_deid *d)
         free(d->first_words[i]);
     free(d->first_words);
     d->first_words = NULL;
+    free(d->lex);
+    d->lex = NULL;
     d->n_first_words = 0;
 }
