@@ -200,6 +200,10 @@ static const pat_def defs[] = {
       "(?:[A-Z0-9][A-Za-z0-9'.-]*[ ]+){0,4}" STREET_SUFFIX "\\b\\.?" UNIT },
     { "po_box", MC_DEID_LOCATION, 0, 0.95f, 0,
       "(?i)\\b(?:P\\.?[ ]?O\\.?[ ]*Box|Post[ ]+Office[ ]+Box|Apartado(?:[ ]+de[ ]+correos)?)[ ]*#?[ ]*\\d+" },
+    { "unit", MC_DEID_LOCATION, 0, 0.8f, 0,
+      "\\b(?:Apt|APT|Apartment|Suite|SUITE|Ste|STE|Unit|UNIT)\\.?[ ]*#?[ ]*\\d[A-Z0-9-]{0,5}\\b" },
+    { "military_box", MC_DEID_LOCATION, 0, 0.9f, 0,
+      "\\b(?:PSC|CMR|Unit|UNIT)[ ]+\\d{3,5},?[ ]*Box[ ]+\\d{2,5}\\b" },
     { "calle", MC_DEID_LOCATION, 0, 0.85f, 0,
       "\\b(?:C/|Calle|CALLE|Avda\\.?|Avenida|AVENIDA|Av\\.|Plaza|Pza\\.?|Paseo|P(?:\xc2\xba|o)\\.?|"
       "Camino|Carretera|Ctra\\.?|Ronda|Traves(?:i|\xc3\xad)a|Urbanizaci(?:o|\xc3\xb3)n|Urb\\.|Rambla|"
@@ -310,6 +314,8 @@ static const run_def runs[] = {
       "c calle avda avenida av plaza pza paseo p\xc2\xba po camino carretera ctra ronda "
       "traves\xc3\xad" "a travesia urbanizaci\xc3\xb3n urbanizacion urb rambla glorieta pasaje barrio bo", 0,
       false, NULL },
+    { "unit", K_WORD, 0, 0, "apt apartment suite ste unit", 8, true, NULL },
+    { "military_box", K_WORD, 0, 0, "psc cmr unit", 8, true, NULL },
     { "url", K_WORD, 0, 0, "http https ftp www", 0, false, NULL },
     { "domain", K_WORDWIN, 96, 64, "com org net edu gov info biz io us health uk es", 0, false, NULL },
     { "image_file", K_WORDWIN, 80, 8, "jpg jpeg png gif bmp tif tiff heic dcm", 0, false, NULL },
