@@ -18,6 +18,10 @@
 #define MON                                                                             \
     "(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|" \
     "Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+/* Spanish month names are written in lower case */
+#define MON_ES                                                                          \
+    "(?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|sept?iembre|octubre|noviembre|" \
+    "diciembre)"
 #define DOW "(?:(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs?)?|Fri|Sat(?:ur)?|Sun)(?:day)?\\.?,?[ ]+(?:the[ ]+)?)"
 #define DAY "(?:[12]\\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 #define DAYN "(?:[12]\\d|3[01]|0?[1-9])"
@@ -69,7 +73,8 @@
     "lic\\.?[ ]*(?:#|number|no)|DEA(?:[ ]*(?:#|number|no))?|NPI(?:[ ]*(?:#|number|no))?|"       \
     "certificate(?:[ ]*(?:id|#|number|no))?|cert\\.?[ ]*(?:#|number|no)|DL[ ]*#?|"               \
     "colegiad[oa](?:[ ]*n(?:\xc2\xba|o)\\.?)?|n(?:\xc2\xba|o)\\.?[ ]*(?:de[ ]+)?colegiad[oa]|"    \
-    "registration[ ]*(?:#|number|no)|board[ ]*certification(?:[ ]*(?:#|number|no))?"
+    "registration[ ]*(?:#|number|no)|board[ ]*certification(?:[ ]*(?:#|number|no))?|"         \
+    "n(?:\xc2\xba|o)\\.?[ ]*col(?:egiad[oa])?\\b\\.?"
 #define L_DEV                                                                                   \
     "serial(?:[ ]*(?:number|no|#))?|S/N|SN|device[ ]*(?:id|identifier|serial|#|number|no)|UDI|" \
     "IMEI|model[ ]*(?:and|/)[ ]*serial|lot(?:[ ]*(?:number|no|#))?|pacemaker[ ]*(?:id|serial)|" \
@@ -163,10 +168,10 @@ static const pat_def defs[] = {
     { "date_mon_day", MC_DEID_DATE, 0, 0.9f, 0,
       "(?i)\\b" UP "(?:" DOW ")?" MON "\\.?[ ]*(?:the[ ]+)?" DAY "\\b(?:,?[ ]*" YEAR ")?(?![\\d:])" },
     { "date_day_mon", MC_DEID_DATE, 0, 0.9f, 0,
-      "(?i)\\b(?:" UP DOW ")?(?:the[ ]+)?" DAY "[ ]+(?:of[ ]+|de[ ]+)?" UP MON "\\b\\.?"
+      "(?i)\\b(?:" UP DOW ")?(?:the[ ]+)?" DAY "[ ]+(?:of[ ]+|de[ ]+)?(?:" UP MON "|" MON_ES ")\\b\\.?"
       "(?:,?[ ]*(?:de[ ]+|del[ ]+)?" YEAR ")?" },
     { "date_mon_year", MC_DEID_DATE, 0, 0.9f, 0,
-      "(?i)\\b" UP MON "\\.?,?[ ]+(?:of[ ]+|de[ ]+|del[ ]+)?(?:19|20)\\d{2}\\b" },
+      "(?i)\\b(?:" UP MON "|" MON_ES ")\\.?,?[ ]+(?:of[ ]+|de[ ]+|del[ ]+)?(?:19|20)\\d{2}\\b" },
     { "date_dd_mon_yy", MC_DEID_DATE, 0, 0.9f, 0,
       "(?i)(?<![\\w-])" DAYN "[-/ ]?" UP MON "[-/ ]?(?:19|20)?\\d{2}\\b" },
     { "date_mon_dd_yy", MC_DEID_DATE, 0, 0.9f, 0,
@@ -265,7 +270,8 @@ typedef struct run_def {
 
 #define MONTHS                                                                                \
     "jan january feb february mar march apr april may jun june jul july aug august sep sept " \
-    "september oct october nov november dec december "
+    "september oct october nov november dec december enero febrero marzo abril mayo junio "  \
+    "julio agosto septiembre setiembre octubre noviembre diciembre "
 #define WEEKDAYS                                                                              \
     "mon monday tue tues tuesday wed wednesday thu thur thurs thursday fri friday sat "       \
     "saturday sun sunday "
@@ -286,6 +292,7 @@ static const run_def runs[] = {
       "encounter visit claim invoice csn har credit card iban routing vin vehicle license "
       "licence plate tag matricula matr\xc3\xad"
       "cula driver drivers lic dea npi certificate cert dl colegiado colegiada n\xc2\xba no n "
+      "n\xc2\xba" "col nocol "
       "registration board serial s sn device udi imei model lot pacemaker implant finger "
       "fingerprint thumb thumbprint retina retinal iris voice voiceprint palm biometric facial "
       "full photo photograph image picture ssn ss soc social id identifier case accession "
@@ -323,10 +330,10 @@ static const run_def runs[] = {
     { "zip_state", K_WORD, 0, 0, STATE_WORDS, 24, true, NULL },
     { "city_state", K_WORDWIN, 72, 24, STATE_WORDS, 0, true, NULL },
     { "date_mon_day", K_WORD, 0, 0, MONTHS WEEKDAYS, 0, true, NULL },
-    { "date_mon_year", K_WORD, 0, 0, MONTHS, 0, true, NULL },
+    { "date_mon_year", K_WORD, 0, 0, MONTHS, 0, false, NULL },
     { "date_month", K_WORD, 0, 0, MONTHS, 0, true, NULL },
     { "date_mon_dd_yy", K_WORD, 0, 0, MONTHS, 0, true, NULL },
-    { "date_day_mon", K_WORDWIN, 40, 32, MONTHS, 0, true, NULL },
+    { "date_day_mon", K_WORDWIN, 40, 32, MONTHS, 0, false, NULL },
     { "date_dd_mon_yy", K_WORDWIN, 8, 16, MONTHS, 0, true, NULL },
     { "email", K_CHARWIN, 80, 128, "@", 0, false, NULL },
     { "ipv6", K_CHARWIN, 40, 48, ":", 0, false, NULL },
