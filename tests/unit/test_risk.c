@@ -369,7 +369,7 @@ TEST(every_demographic_cell_has_a_factor)
                         p.dual = (mc_dual)(1 + kind % 3);
                         p.institutional = kind == 3;
                         p.new_enrollee = kind >= 4;
-                        p.snp = kind == 5 && m == MC_HCC_V28;
+                        p.snp = kind == 5;
                         p.n_dx = 1;
                         p.dx = dx;
                         mc_hcc_score_patient(f.r, (mc_hcc_model)m, MC_SEG_AUTO, f.valid, &p, &sc);
