@@ -15,7 +15,22 @@ struct mc_hcpcs {
     const char *text; /* text area */
     uint32_t text_n; /* bytes */
     int year; /* source year of the section */
+    uint64_t *keys; /* code of record i as a 64-bit key (built at open) */
+    uint32_t *slots; /* open-addressing hash: record index + 1, 0 = empty */
+    uint32_t mask; /* slots - 1 (a power of two minus one) */
 };
+
+static uint64_t key_of(const void *code8)
+{
+    uint64_t k;
+    memcpy(&k, code8, 8);
+    return k;
+}
+
+static uint32_t slot_of(uint64_t k, uint32_t mask)
+{
+    return (uint32_t)((k * 0x9E3779B97F4A7C15ull) >> 32) & mask;
+}
 
 const char *mc_hcpcs_column_name(int col)
 {
@@ -75,6 +90,23 @@ int mc_hcpcs_open(const mc_bundle *b, mc_hcpcs **out, mc_diag *diag)
                                i);
         }
     }
+    uint32_t cap = 16;
+    while (cap < 2 * h->n)
+        cap *= 2;
+    h->keys = malloc(sizeof *h->keys * (h->n ? h->n : 1));
+    h->slots = calloc(cap, sizeof *h->slots);
+    if (!h->keys || !h->slots) {
+        mc_hcpcs_close(h);
+        return MC_ENOMEM;
+    }
+    h->mask = cap - 1;
+    for (uint32_t i = 0; i < h->n; i++) {
+        h->keys[i] = key_of(h->rec + (size_t)i * MC__HCP_REC_SIZE);
+        uint32_t j = slot_of(h->keys[i], h->mask);
+        while (h->slots[j])
+            j = (j + 1) & h->mask;
+        h->slots[j] = i + 1;
+    }
     uint32_t ns = mc_bundle_section_count(b);
     for (uint32_t i = 0; i < ns; i++) {
         mc_bundle_section_info info;
@@ -85,7 +117,14 @@ int mc_hcpcs_open(const mc_bundle *b, mc_hcpcs **out, mc_diag *diag)
     return MC_OK;
 }
 
-void mc_hcpcs_close(mc_hcpcs *h) { free(h); }
+void mc_hcpcs_close(mc_hcpcs *h)
+{
+    if (!h)
+        return;
+    free(h->keys);
+    free(h->slots);
+    free(h);
+}
 uint32_t mc_hcpcs_count(const mc_hcpcs *h) { return h->n; }
 int mc_hcpcs_source_year(const mc_hcpcs *h) { return h->year; }
 
@@ -132,17 +171,10 @@ int mc_hcpcs_lookup(const mc_hcpcs *h, const char *text, size_t n, mc_hcpcs_code
         if (!((key[i] >= '0' && key[i] <= '9') || (key[i] >= 'A' && key[i] <= 'Z')))
             return MC_EFORMAT;
     }
-    uint32_t a = 0, b = h->n;
-    while (a < b) {
-        uint32_t m = a + (b - a) / 2;
-        int c = memcmp(h->rec + (size_t)m * MC__HCP_REC_SIZE, key, 8);
-        if (c == 0)
-            return mc_hcpcs_get(h, m, out);
-        if (c < 0)
-            a = m + 1;
-        else
-            b = m;
-    }
+    uint64_t k = key_of(key);
+    for (uint32_t j = slot_of(k, h->mask); h->slots[j]; j = (j + 1) & h->mask)
+        if (h->keys[h->slots[j] - 1] == k)
+            return mc_hcpcs_get(h, h->slots[j] - 1, out);
     return MC_ENOTFOUND;
 }
 

@@ -31,6 +31,10 @@ struct mc_pcs {
     bool tables_auth; /* tables decide validity */
     uint32_t n_table_codes; /* codes the tables derive */
     uint32_t n_order_valid; /* valid codes of the order file */
+    /* tables by prefix, built at open: [lo, hi) for 1 and 2 characters, index + 1 for 3 */
+    uint32_t range1[MC__PCS_NCHARS][2];
+    uint32_t range2[MC__PCS_NCHARS * MC__PCS_NCHARS][2];
+    uint32_t exact3[MC__PCS_NCHARS * MC__PCS_NCHARS * MC__PCS_NCHARS];
 };
 
 /* ---- opening and checking the sections ---- */
@@ -241,6 +245,19 @@ int mc_pcs_open(const mc_bundle *b, mc_pcs **out, mc_diag *diag)
         free(p);
         return mc_diag_set(diag, MC_ECORRUPT, "bundle section PCSTAB has no tables");
     }
+    for (uint32_t i = 0; i < p->tab.n; i++) {
+        const unsigned char *t = tab_at(p, i);
+        int a = mc__pcs_char_index((char)t[0]), b2 = mc__pcs_char_index((char)t[1]),
+            c = mc__pcs_char_index((char)t[2]);
+        int ab = a * MC__PCS_NCHARS + b2;
+        if (p->range1[a][1] == 0)
+            p->range1[a][0] = i;
+        p->range1[a][1] = i + 1;
+        if (p->range2[ab][1] == 0)
+            p->range2[ab][0] = i;
+        p->range2[ab][1] = i + 1;
+        p->exact3[ab * MC__PCS_NCHARS + c] = i + 1;
+    }
     /* The tables decide when they are of the bundle's year, or when no order file of that
        year is present either. */
     p->tables_auth = p->tab.year == p->year || p->ord.year != p->year || p->ord.n == 0;
@@ -282,22 +299,29 @@ int mc_pcs_normalize(const char *text, size_t n, char out[8], size_t *len)
     return MC_OK;
 }
 
-/* Tables whose code starts with the first k characters of c: [*lo, *hi). */
+/* Tables whose code starts with the first k (0..3) PCS characters of c: [*lo, *hi). */
 static void table_range(const mc_pcs *p, const char *c, size_t k, uint32_t *lo, uint32_t *hi)
 {
-    uint32_t a = 0, b = p->tab.n;
-    while (a < b) {
-        uint32_t m = a + (b - a) / 2;
-        if (memcmp(tab_at(p, m), c, k) < 0)
-            a = m + 1;
-        else
-            b = m;
+    if (k == 0) {
+        *lo = 0;
+        *hi = p->tab.n;
+        return;
     }
-    uint32_t e = a;
-    while (e < p->tab.n && !memcmp(tab_at(p, e), c, k))
-        e++;
-    *lo = a;
-    *hi = e;
+    int a = mc__pcs_char_index(c[0]);
+    if (k == 1) {
+        *lo = p->range1[a][0];
+        *hi = p->range1[a][1];
+        return;
+    }
+    int ab = a * MC__PCS_NCHARS + mc__pcs_char_index(c[1]);
+    if (k == 2) {
+        *lo = p->range2[ab][0];
+        *hi = p->range2[ab][1];
+        return;
+    }
+    uint32_t t = p->exact3[ab * MC__PCS_NCHARS + mc__pcs_char_index(c[2])];
+    *lo = t ? t - 1 : 0;
+    *hi = t ? t : 0;
 }
 
 static bool row_matches(const unsigned char *r, const char *c, int upto)
@@ -363,15 +387,33 @@ static int check_prefix(const mc_pcs *p, const char *c, size_t len, mc_pcs_check
     if (len < 3)
         return 0;
     *table = lo;
-    for (int pos = 4; (size_t)pos <= len; pos++) {
-        uint64_t m = allowed_at(p, lo, c, pos);
-        if (!(m >> mc__pcs_char_index(c[pos - 1]) & 1)) {
-            set_allowed(out, m);
-            out->axis = get_str(&p->tab, tab_at(p, lo) + MC__PCS_TAB_TITLE + 8 * (pos - 1));
-            return pos;
+    /* One pass over the rows: allowed[k] collects the masks at position 4+k of the rows that
+       match the characters before it; a row matching all of them ends the search. */
+    const unsigned char *tr = tab_at(p, lo);
+    uint32_t first = mc__rd32(tr + MC__PCS_TAB_FIRST_ROW), nr = mc__rd32(tr + MC__PCS_TAB_N_ROWS);
+    int npos = (int)len - 3;
+    uint64_t want[4] = { 0 }, allowed[4] = { 0 };
+    for (int k = 0; k < npos; k++)
+        want[k] = (uint64_t)1 << mc__pcs_char_index(c[3 + k]);
+    for (uint32_t r = first; r < first + nr; r++) {
+        const unsigned char *rr = row_at(p, r);
+        int k = 0;
+        for (; k < npos; k++) {
+            uint64_t m = row_mask(rr, k);
+            allowed[k] |= m;
+            if (!(m & want[k]))
+                break;
         }
+        if (k == npos)
+            return 0;
     }
-    return 0;
+    for (int k = 0; k < npos; k++)
+        if (!(allowed[k] & want[k])) {
+            set_allowed(out, allowed[k]);
+            out->axis = get_str(&p->tab, tr + MC__PCS_TAB_TITLE + 8 * (k + 3));
+            return k + 4;
+        }
+    return 0; /* not reached: some row would have matched */
 }
 
 static const unsigned char *order_find(const mc_pcs *p, const char *code, size_t len)

@@ -249,9 +249,10 @@ static int parse_order(mc__build_ctx *ctx, const char *path, char *data, size_t 
     qsort(v, k, sizeof *v, ord_cmp);
     for (size_t i = 1; i < k; i++)
         if (!memcmp(v[i].code, v[i - 1].code, 7)) {
+            char dup[8] = { 0 };
+            memcpy(dup, v[i].code, 7);
             free(v);
-            return mc_diag_set(ctx->diag, MC_EFORMAT, "%s: code %.7s listed twice", path,
-                               v[i].code);
+            return mc_diag_set(ctx->diag, MC_EFORMAT, "%s: code %s listed twice", path, dup);
         }
     *out = v;
     *n_out = k;
@@ -440,6 +441,12 @@ out:
     secw_free(&lab);
     secw_free(&def);
     return rc;
+}
+
+int mc__pcs_compile_model(mc__build_ctx *ctx, const mc__pcs_model *m, int year)
+{
+    int rc = emit_tables(ctx, m, year, year, NULL, 0, false);
+    return rc ? rc : emit_order(ctx, NULL, 0, year);
 }
 
 static int load_xml(mc__build_ctx *ctx, const char *part, char **path, int *year, char **data,

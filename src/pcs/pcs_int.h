@@ -73,6 +73,14 @@ int mc__pcs_parse_tables(mc__pcs_model *m, const char *xml, size_t n, mc_diag *d
 /* Parse the definitions XML into m->terms. */
 int mc__pcs_parse_definitions(mc__pcs_model *m, const char *xml, size_t n, mc_diag *diag);
 
+/*
+ * Write the PCS sections of a parsed model into ctx->w with an empty order
+ * section, for tests and fuzzing (what the parser accepts must compile, and
+ * the reader must survive it). Needs only ctx->w, ctx->diag and ctx->quiet.
+ */
+struct mc__build_ctx;
+int mc__pcs_compile_model(struct mc__build_ctx *ctx, const mc__pcs_model *m, int year);
+
 /* ---- on-disk sections ---- */
 #define MC__PCS_TAG_TABLES "PCSTAB"
 #define MC__PCS_TAG_ROWS "PCSROW"

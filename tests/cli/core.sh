@@ -62,4 +62,9 @@ t children 0 'E11.21 +\* Type 2 diabetes mellitus with diabetic nephropathy' -- 
 t children-chapters 0 '^ 4  Endocrine' -- "$M" children
 t info 0 'ICD-10-CM: 98186 codes, 74719 billable' -- "$M" info --year 2026
 t info-sources 0 'CMNOTE +FY2021 .*not this year' -- "$M" info
+t lookup-pcs 0 'Resection of Appendix, Percutaneous Endoscopic Approach' -- "$M" lookup 0dtj4zz
+t lookup-pcs-invalid 1 "character 7 'X' is not a valid Qualifier" -- "$M" lookup 0DTJ4ZX
+t lookup-hcpcs 0 'Injection, dexamethasone sodium phosphate' -- "$M" lookup J1100 --system hcpcs
+t lookup-both-systems 0 'A0225 is also an HCPCS code' -- "$M" lookup A0225
+t lookup-bad-system 2 "expected icd10cm, icd10pcs or hcpcs" -- "$M" lookup A0225 --system cpt
 exit $((fails > 0))

@@ -8,6 +8,7 @@
 #include "cli.h"
 
 #include "base/base_int.h"
+#include "lookup_other.h"
 #include "medcode/codeset.h"
 
 #include <stdlib.h>
@@ -18,6 +19,7 @@ typedef struct opts {
     const char *date;
     bool json;
     const char *code;
+    const char *system; /* NULL = try each; icd10cm, icd10pcs or hcpcs */
 } opts;
 
 static int parse(int argc, char **argv, opts *o, bool needs_code, const char *usage)
@@ -36,6 +38,13 @@ static int parse(int argc, char **argv, opts *o, bool needs_code, const char *us
             o->date = argv[++i];
         } else if (!strcmp(argv[i], "--json")) {
             o->json = true;
+        } else if (!strcmp(argv[i], "--system")) {
+            if (i + 1 >= argc)
+                return cli_fail("--system needs icd10cm, icd10pcs or hcpcs");
+            o->system = argv[++i];
+            if (strcmp(o->system, "icd10cm") && strcmp(o->system, "icd10pcs") &&
+                strcmp(o->system, "hcpcs"))
+                return cli_fail("--system '%s': expected icd10cm, icd10pcs or hcpcs", o->system);
         } else if (!strcmp(argv[i], "--help")) {
             printf("%s", usage);
             return -1;
@@ -245,31 +254,20 @@ static void json_cm(mc__buf *out, const mc_codeset *cs, const mc_cm_code *c, int
     mc__buf_puts(out, "}");
 }
 
-static int lookup_cm(const mc_codeset *cs, const char *text, bool json)
+/* Answer text as an ICD-10-CM code. Returns -1 when it cannot be one
+ * (nothing printed), CLI_NO with *reason set and nothing printed when it is
+ * not in this year's code set, else prints and returns CLI_OK / CLI_NO. */
+static int lookup_cm(const mc_codeset *cs, const char *text, bool json, char *reason,
+                     size_t cap, bool *printed)
 {
-    char reason[2048];
-    int status = mc_cm_validate(cs, text, strlen(text), reason, sizeof reason);
+    *printed = false;
+    int status = mc_cm_validate(cs, text, strlen(text), reason, cap);
     if (status == MC_EFORMAT)
         return -1;
     mc_cm_code c;
-    if (mc_cm_lookup(cs, text, strlen(text), &c) != MC_OK) {
-        if (json) {
-            mc__buf out;
-            mc__buf_init(&out, 0);
-            mc__buf_printf(&out, "{\"system\":\"icd10cm\",\"year\":%d,\"valid\":false,",
-                           mc_codeset_year(cs));
-            jkey(&out, "query");
-            jcstr(&out, text);
-            mc__buf_puts(&out, ",\"reason\":");
-            jcstr(&out, reason);
-            mc__buf_puts(&out, "}");
-            cli_write(out.p, out.n);
-            mc__buf_free(&out);
-        } else {
-            printf("%s\n", reason);
-        }
+    if (mc_cm_lookup(cs, text, strlen(text), &c) != MC_OK)
         return CLI_NO;
-    }
+    *printed = true;
     if (json) {
         mc__buf out;
         mc__buf_init(&out, 0);
@@ -284,11 +282,30 @@ static int lookup_cm(const mc_codeset *cs, const char *text, bool json)
     return status == MC_OK ? CLI_OK : CLI_NO;
 }
 
+static void print_not_found(const char *text, const char *reason, int year, bool json)
+{
+    if (!json) {
+        printf("%s\n", reason);
+        return;
+    }
+    mc__buf out;
+    mc__buf_init(&out, 0);
+    mc__buf_printf(&out, "{\"system\":\"icd10cm\",\"year\":%d,\"valid\":false,", year);
+    jkey(&out, "query");
+    jcstr(&out, text);
+    mc__buf_puts(&out, ",\"reason\":");
+    jcstr(&out, reason);
+    mc__buf_puts(&out, "}");
+    cli_write(out.p, out.n);
+    mc__buf_free(&out);
+}
+
 MC_COMMAND(lookup, "look up an ICD-10-CM, ICD-10-PCS or HCPCS code: title, notes, 7th characters")
 {
     opts o;
     int rc = parse(argc, argv, &o, true,
-                   "usage: medcode lookup CODE [--year Y | --date YYYY-MM-DD] [--json]\n"
+                   "usage: medcode lookup CODE [--year Y | --date YYYY-MM-DD] [--system S] [--json]\n"
+                   "S: icd10cm, icd10pcs or hcpcs (default: try each, ICD-10-CM first).\n"
                    "CODE with or without the dot, any case. Exit 0 for a valid billable code, 1 "
                    "for a non-billable, invalid or unknown one.\n");
     if (rc)
@@ -297,9 +314,59 @@ MC_COMMAND(lookup, "look up an ICD-10-CM, ICD-10-PCS or HCPCS code: title, notes
     mc_codeset *cs;
     if ((rc = open_cs(&o, &b, &cs)))
         return rc;
-    rc = lookup_cm(cs, o.code, o.json);
-    if (rc < 0)
-        rc = cli_fail("'%s' is not an ICD-10-CM, ICD-10-PCS or HCPCS code", o.code);
+    /* ICD-10-CM first, then ICD-10-PCS, then HCPCS: a dotted code is always
+     * ICD-10-CM; an undotted one may belong to two systems (A0225 is both a
+     * Salmonella code and an ambulance service), so the others are named */
+    char reason[2048] = "";
+    bool any = !o.system;
+    int cm = -1;
+    rc = -1;
+    bool cm_printed = false;
+    if (any || !strcmp(o.system, "icd10cm"))
+        rc = cm = lookup_cm(cs, o.code, o.json, reason, sizeof reason, &cm_printed);
+    bool cm_only = strchr(o.code, '.') != NULL;
+    if (!cm_printed && !cm_only && (any || !strcmp(o.system, "icd10pcs"))) {
+        int r = cli_lookup_pcs(b, o.code, o.json);
+        if (r == CLI_OK) {
+            /* printed: exit 0 only for a complete, valid code */
+            mc_pcs *p;
+            mc_pcs_check chk;
+            rc = CLI_NO;
+            if (mc_pcs_open(b, &p, NULL) == MC_OK) {
+                if (mc_pcs_validate(p, o.code, strlen(o.code), &chk) == MC_OK && chk.valid)
+                    rc = CLI_OK;
+                mc_pcs_close(p);
+            }
+        } else if (r != CLI_NO) {
+            rc = r;
+        }
+        cm_printed = r != CLI_NO;
+    }
+    if (!cm_only && (any || !strcmp(o.system, "hcpcs"))) {
+        mc_hcpcs *h;
+        mc_hcpcs_code hc;
+        if (!cm_printed) {
+            int r = cli_lookup_hcpcs(b, o.code, o.json);
+            if (r != CLI_NO)
+                rc = r;
+            cm_printed = r != CLI_NO;
+        } else if (!o.json && mc_hcpcs_open(b, &h, NULL) == MC_OK) {
+            if (mc_hcpcs_lookup(h, o.code, strlen(o.code), &hc) == MC_OK)
+                printf("  note:      %s is also an HCPCS code: %.*s "
+                       "(medcode lookup %s --system hcpcs)\n",
+                       o.code, (int)hc.long_desc.n, hc.long_desc.p, o.code);
+            mc_hcpcs_close(h);
+        }
+    }
+    if (!cm_printed) {
+        if (cm == CLI_NO) {
+            print_not_found(o.code, reason, mc_codeset_year(cs), o.json);
+            rc = CLI_NO;
+        } else if (rc < 0 || rc == CLI_NO) {
+            rc = cli_fail("'%s' is not an ICD-10-CM, ICD-10-PCS or HCPCS code%s", o.code,
+                          o.system ? " of the system asked for" : "");
+        }
+    }
     mc_codeset_close(cs);
     mc_bundle_close(b);
     return rc;

@@ -1,0 +1,101 @@
+/*
+ * medcode computer-assisted coding: a clinical note in, explained ICD-10-CM
+ * diagnosis and ICD-10-PCS procedure codes out. Every code carries the byte
+ * spans of the note that justify it, a rationale (the Alphabetic Index path,
+ * tabular title or guideline rule that produced it) and a confidence;
+ * mentions that must not be coded (negated, family history, hypothetical,
+ * uncertain in an outpatient setting) are listed with the reason; where the
+ * documentation lacks specificity the result carries the physician query a
+ * coder would send. See docs/coder.md.
+ *
+ * A mc_coder is immutable after open and may be shared by threads; each
+ * mc_coder_run uses its own capped arena, released by mc_coder_result_free.
+ */
+#ifndef MEDCODE_CODER_H
+#define MEDCODE_CODER_H
+
+#include "medcode/base.h"
+#include "medcode/bundle.h"
+
+#include <stdbool.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct mc_coder mc_coder;
+
+typedef enum mc_setting {
+    MC_SETTING_OUTPATIENT = 0, /* Section IV: uncertain diagnoses are not coded */
+    MC_SETTING_INPATIENT = 1, /* Section II/III: uncertain diagnoses coded as established */
+} mc_setting;
+
+typedef struct mc_coder_opts {
+    mc_setting setting;
+    size_t max_note_bytes; /* larger notes fail with MC_ELIMIT; 0 = 16 MiB */
+    size_t arena_cap; /* per-note memory cap; 0 = 64 MiB + 24 x note size */
+    float min_confidence; /* drop codes below this (0 = keep all) */
+} mc_coder_opts;
+
+/* Open the coder over a bundle (borrowed; must outlive the coder). */
+MC_API int mc_coder_open(const mc_bundle *b, mc_coder **out, mc_diag *diag);
+MC_API void mc_coder_close(mc_coder *c);
+
+typedef struct mc_coder_span {
+    uint32_t start, end; /* byte offsets into the note; the text is note[start, end) */
+} mc_coder_span;
+
+typedef struct mc_coded {
+    char code[9]; /* dotted ICD-10-CM ("E11.22") or 7-character ICD-10-PCS */
+    mc_str title; /* long title, from the bundle */
+    bool principal; /* inpatient principal diagnosis (Section II) */
+    float confidence; /* 0..1 */
+    const mc_coder_span *evidence;
+    uint32_t n_evidence;
+    const char *rationale; /* index path / title / guideline rule */
+} mc_coded;
+
+typedef struct mc_coder_query {
+    const char *about; /* the documentation in question */
+    const char *question; /* the physician query */
+} mc_coder_query;
+
+typedef struct mc_not_coded {
+    mc_coder_span span;
+    const char *reason; /* "negated", "family history", "uncertain (outpatient)", ... */
+} mc_not_coded;
+
+typedef struct mc_coder_result {
+    int year;
+    mc_setting setting;
+    const mc_coded *diagnoses; /* sequenced: principal / first-listed first */
+    uint32_t n_diagnoses;
+    const mc_coded *procedures;
+    uint32_t n_procedures;
+    const mc_coder_query *queries;
+    uint32_t n_queries;
+    const mc_not_coded *not_coded;
+    uint32_t n_not_coded;
+} mc_coder_result;
+
+/*
+ * Code one note (UTF-8). MC_EFORMAT for binary or invalid UTF-8 input,
+ * MC_ELIMIT for a note over the size limit or one that needs more memory than
+ * the cap; diag names the problem. An empty note gives an empty result.
+ */
+MC_API int mc_coder_run(const mc_coder *c, const char *text, size_t n, const mc_coder_opts *opts,
+                        mc_coder_result **out, mc_diag *diag);
+MC_API void mc_coder_result_free(mc_coder_result *r);
+
+/*
+ * The result as one JSON object (the shape in docs/coder.md); text is the
+ * note the result was computed from (evidence "text" is sliced from it).
+ * *json is malloc'd and NUL-terminated; free() it.
+ */
+MC_API int mc_coder_result_json(const mc_coder_result *r, const char *text, size_t n,
+                                char **json, size_t *json_n);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,105 @@
+/*
+ * Coder internals: the per-note run context shared by match.c (phrases in
+ * sentences), resolve.c (index code -> reportable code, 7th characters,
+ * queries), rules.c (guideline rules, sequencing) and coder.c (assembly).
+ *
+ * Invariant: everything a run allocates comes from run->arena (capped);
+ * mentions refer to tokens of run->doc and entries of the coder's lexicon.
+ */
+#ifndef MC_CODER_INT_H
+#define MC_CODER_INT_H
+
+#include "coder/lexicon.h"
+#include "medcode/coder.h"
+#include "nlp/nlp.h"
+
+struct mc_coder {
+    const mc_bundle *bundle;
+    int year;
+    mc__lex *lex;
+    uint32_t *with_heads; /* entries with a "with" split, sorted by head hash */
+    uint64_t *with_keys; /* head hash of each, same order */
+    uint32_t n_with;
+};
+
+/* Virtual token position: a word implied by the section ("family history"). */
+#define POS_VIRTUAL UINT32_MAX
+
+/* Where a diagnosis code was stated (parallel to run.dx). */
+typedef struct coded_meta {
+    float prio; /* best sequencing priority of its sections */
+    uint32_t pos; /* first byte offset */
+    uint32_t first_mention;
+    bool diagnostic; /* stated in a diagnostic section */
+    uint64_t sentences_mask; /* sentences (mod 64) it was stated in */
+} coded_meta;
+
+/* One phrase found in a sentence. */
+typedef struct mention {
+    uint32_t entry; /* lexicon entry */
+    uint32_t sentence;
+    uint32_t first, last; /* token range (inclusive) */
+    uint32_t *pos; /* token position of each entry stem (POS_VIRTUAL allowed) */
+    uint8_t npos;
+    unsigned assert; /* MC_ASSERT_* */
+    uint32_t trigger; /* deciding trigger token or UINT32_MAX */
+    bool dropped; /* subsumed by a more specific mention */
+    bool procedure; /* a PCS entry */
+    char code[9]; /* resolved reportable code (undotted CM or PCS), "" when none */
+    const char *rule; /* extra rationale added by a rule */
+    float score;
+} mention;
+
+typedef struct run {
+    const mc_coder *c;
+    const mc_coder_opts *opts;
+    mc__arena arena;
+    mc_nlp_doc *doc;
+    const char *text;
+    /* per token: stem ids (own stem + synonyms) */
+    uint32_t *tok_ids_at; /* n_tokens + 1 offsets */
+    uint32_t *tok_ids;
+    bool *tok_own; /* the token's own stem is in the lexicon (first of its ids) */
+    /* mentions */
+    mention *m;
+    uint32_t n_m, cap_m;
+    /* results being built */
+    mc_coded *dx, *px;
+    uint32_t n_dx, cap_dx, n_px, cap_px;
+    coded_meta *meta;
+    uint32_t n_meta, cap_meta;
+    mc_coder_query *q;
+    uint32_t n_q, cap_q;
+    mc_not_coded *nc;
+    uint32_t n_nc, cap_nc;
+    /* encounter context for 7th characters */
+    char seventh_ctx; /* 'A' initial, 'D' subsequent, 'S' sequela */
+    int err; /* first allocation failure */
+} run;
+
+/* match.c */
+int mc__cac_tokens(run *r);
+int mc__cac_match(run *r);
+
+/* resolve.c: resolve m->code from its entry; may add a query. */
+void mc__cac_resolve(run *r, mention *m);
+const lex_code *mc__cac_code(const run *r, const char *undotted);
+bool mc__cac_manifestation(const run *r, const char *undotted);
+
+/* rules.c */
+void mc__cac_rules(run *r); /* mention-level rules, before the coding decision */
+void mc__cac_sequence(run *r); /* drop integral symptoms, choose the principal, order */
+
+/* coder.c helpers */
+void *mc__cac_push(run *r, void **arr, uint32_t *n, uint32_t *cap, size_t elem);
+char *mc__cac_printf(run *r, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+void mc__cac_query(run *r, const char *about, const char *question);
+void mc__cac_not_coded(run *r, uint32_t start, uint32_t end, const char *reason);
+/* The mention's span in bytes. */
+mc_coder_span mc__cac_span(const run *r, const mention *m);
+
+#endif

@@ -1,0 +1,723 @@
+/*
+ * Build part "coder_lex" (stage 1): compiles the coder's lexicon section
+ * CACLEX (format in lexicon.h) from release files: the ICD-10-CM Alphabetic
+ * Index and Neoplasm Table (XML, read with expat), the ICD-10-CM and
+ * ICD-10-PCS order files (titles), and data/coder/abbreviations.tsv.
+ *
+ * Only codes printed in those official files are written; the runtime checks
+ * every code again against the year's code set before reporting it.
+ */
+#include "build/build.h"
+#include "coder/lexicon.h"
+#include "nlp/nlp.h"
+
+#include <expat.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const char *const stopwords[] = {
+    "a",     "an",        "the",       "of",       "and",      "or",       "in",
+    "on",    "to",        "by",        "for",      "with",     "as",       "at",
+    "from",  "be",        "is",        "its",      "it",       "than",     "into",
+    "that",  "which",     "nos",       "nec",      "unspecified", "other", "specified",
+    "elsewhere", "classified", "site",  "encounter", "initial", "subsequent", "sequela",
+    "approach", "not",     "use",       "code",     "additional", "see",   "also",
+    "condition", "due",    "without",   "following", "involving", "this",  "these",
+    "those", "has",       "have",      "was",      "were",     "are",      "been",
+    "any",   "all",       "part",      "parts",    "unsp",     "w",        "old",
+    "year",  "years",     "yo",        "through",
+};
+
+bool mc__cac_stopword(const char *w, size_t n)
+{
+    for (size_t i = 0; i < sizeof stopwords / sizeof stopwords[0]; i++)
+        if (strlen(stopwords[i]) == n && !memcmp(stopwords[i], w, n))
+            return true;
+    return false;
+}
+
+size_t mc__cac_stem(struct sb_stemmer *st, const char *w, size_t n, char *out, size_t cap)
+{
+    static const struct {
+        const char *roman, *arabic;
+    } romans[] = { { "i", "1" },     { "ii", "2" },     { "iii", "3" },   { "iv", "4" },
+                   { "iiia", "3a" }, { "iiib", "3b" }, { "v", "5" } };
+    if (!cap)
+        return 0;
+    for (size_t i = 0; i < sizeof romans / sizeof romans[0]; i++)
+        if (strlen(romans[i].roman) == n && !memcmp(romans[i].roman, w, n))
+            return mc__strlcpy(out, romans[i].arabic, cap);
+    bool digit = false;
+    for (size_t i = 0; i < n; i++)
+        if (w[i] >= '0' && w[i] <= '9')
+            digit = true;
+    if (digit || n <= 3 || !st) {
+        size_t k = n < cap - 1 ? n : cap - 1;
+        memcpy(out, w, k);
+        out[k] = 0;
+        return k;
+    }
+    const sb_symbol *s = sb_stemmer_stem(st, (const sb_symbol *)w, (int)n);
+    int len = sb_stemmer_length(st);
+    if (!s || len <= 0) {
+        size_t k = n < cap - 1 ? n : cap - 1;
+        memcpy(out, w, k);
+        out[k] = 0;
+        return k;
+    }
+    size_t k = (size_t)len < cap - 1 ? (size_t)len : cap - 1;
+    memcpy(out, s, k);
+    out[k] = 0;
+    return k;
+}
+
+/* ---- phrase -> stems ---- */
+typedef struct stems {
+    char buf[1024];
+    size_t n; /* bytes used in buf ("a b c") */
+    int count;
+    struct sb_stemmer *st;
+    bool keep_stop; /* abbreviation expansions keep every word */
+} stems;
+
+static void add_word(void *ctx, const char *w, size_t len)
+{
+    stems *s = ctx;
+    if (!s->keep_stop && mc__cac_stopword(w, len))
+        return;
+    char out[128];
+    size_t k = mc__cac_stem(s->st, w, len, out, sizeof out);
+    if (!k)
+        return;
+    /* skip duplicates */
+    const char *p = s->buf, *end = s->buf + s->n;
+    while (p < end) {
+        const char *sp = memchr(p, ' ', (size_t)(end - p));
+        size_t wl = sp ? (size_t)(sp - p) : (size_t)(end - p);
+        if (wl == k && !memcmp(p, out, k))
+            return;
+        p += wl + 1;
+    }
+    if (s->n + k + 2 >= sizeof s->buf)
+        return;
+    if (s->n)
+        s->buf[s->n++] = ' ';
+    memcpy(s->buf + s->n, out, k);
+    s->n += k;
+    s->buf[s->n] = 0;
+    s->count++;
+}
+
+static void stems_add(stems *s, const char *p, size_t n)
+{
+    /* "stage 1 through stage 4": a range of stages, any of which the note may name */
+    char tmp[512];
+    const char *r = n < sizeof tmp ? memmem(p, n, " through stage ", 15) : NULL;
+    if (r && r - p >= 7) {
+        size_t k = (size_t)(r - p) - 2; /* drop the digit before " through" */
+        memcpy(tmp, p, k);
+        const char *after = r + 15;
+        while (after < p + n && *after != ' ')
+            after++; /* drop the digit after "stage" */
+        size_t rest = (size_t)(p + n - after);
+        memcpy(tmp + k, after, rest);
+        mc__nlp_words(tmp, k + rest, add_word, s);
+        return;
+    }
+    mc__nlp_words(p, n, add_word, s);
+}
+
+typedef struct lexw {
+    mc__buf out; /* section text */
+    struct sb_stemmer *st;
+    size_t n_entries;
+} lexw;
+
+static void put_entry(lexw *w, const char *code, char src, int with_split, const stems *s,
+                      const char *path, size_t path_n)
+{
+    if (!s->count)
+        return;
+    mc__buf_printf(&w->out, "E\t%s\t%c\t%d\t%s\t", code, src, with_split, s->buf);
+    for (size_t i = 0; i < path_n; i++) {
+        char c = path[i];
+        mc__buf_putc(&w->out, c == '\t' || c == '\n' || c == '\r' ? ' ' : c);
+    }
+    mc__buf_putc(&w->out, '\n');
+    w->n_entries++;
+}
+
+/* ---- Alphabetic Index / Neoplasm Table (expat) ---- */
+enum { MAXDEPTH = 12 };
+
+typedef struct ilevel {
+    char title[256]; /* title without nonessential modifiers */
+    bool connective; /* "with", "in", "due to", ... */
+} ilevel;
+
+typedef struct see_ref {
+    char *from_stems; /* stems of the referring path */
+    char *from_path;
+    char *target; /* lower-case target path "pain, abdominal" */
+} see_ref;
+
+typedef struct iparse {
+    lexw *w;
+    char src; /* LEX_INDEX or LEX_NEOPLASM */
+    int depth; /* current term level (0 = main term) */
+    ilevel lv[MAXDEPTH];
+    mc__buf text; /* character data of the current element */
+    bool in_title, in_nemod;
+    int code_col; /* neoplasm: column counter inside a term */
+    /* path key -> code, for resolving "see" */
+    char **keys;
+    char **codes;
+    size_t n_keys, cap_keys;
+    see_ref *sees;
+    size_t n_sees, cap_sees;
+} iparse;
+
+static const char *const connectives[] = { "with", "in", "due to", "without", "following",
+                                           "complicating", "associated with", "and", "of",
+                                           "by", "from", "after" };
+
+static bool is_connective(const char *t)
+{
+    for (size_t i = 0; i < sizeof connectives / sizeof connectives[0]; i++)
+        if (!strcmp(t, connectives[i]))
+            return true;
+    return false;
+}
+
+static void path_text(const iparse *ip, mc__buf *b)
+{
+    for (int i = 0; i <= ip->depth && i < MAXDEPTH; i++) {
+        if (i)
+            mc__buf_puts(b, " > ");
+        mc__buf_puts(b, ip->lv[i].title);
+    }
+}
+
+static void path_key(const iparse *ip, char *out, size_t cap)
+{
+    size_t k = 0;
+    out[0] = 0;
+    for (int i = 0; i <= ip->depth && i < MAXDEPTH; i++) {
+        const char *t = ip->lv[i].title;
+        if (i && k + 2 < cap) {
+            out[k++] = ',';
+            out[k++] = ' ';
+        }
+        for (; *t && k + 1 < cap; t++)
+            out[k++] = mc__lower(*t);
+    }
+    out[k] = 0;
+}
+
+/* Stems of the path; *with_split gets the stems before the first connective. */
+static void path_stems(iparse *ip, stems *s, int *with_split, int alt)
+{
+    memset(s, 0, sizeof *s);
+    s->st = ip->w->st;
+    *with_split = 0;
+    for (int i = 0; i <= ip->depth && i < MAXDEPTH; i++) {
+        const char *t = ip->lv[i].title;
+        if (i == 0) {
+            /* "Abdomen, abdominal": alternatives of the main term */
+            const char *c = strstr(t, ", ");
+            if (c && !strchr(c + 2, ' ') && strlen(c + 2) >= 4 && !strncasecmp(t, c + 2, 3)) {
+                if (alt)
+                    t = c + 2;
+                else {
+                    stems_add(s, t, (size_t)(c - t));
+                    continue;
+                }
+            }
+        }
+        if (ip->lv[i].connective) {
+            if (!*with_split && i > 0 && strcmp(t, "without") != 0)
+                *with_split = s->count;
+            continue;
+        }
+        if (i > 0 && !strncmp(t, "without ", 8))
+            continue; /* an absent condition: nothing in the note names it */
+        if (i > 0 && (!strncmp(t, "with ", 5) || !strncmp(t, "in ", 3) ||
+                      !strncmp(t, "due to ", 7)) && !*with_split)
+            *with_split = s->count;
+        /* "History, personal (of)": "personal" is the default reading of "history of" */
+        if (i == 1 && !strcmp(ip->lv[0].title, "History") && !strncmp(t, "personal", 8))
+            continue;
+        stems_add(s, t, strlen(t));
+    }
+}
+
+static bool has_alt(const iparse *ip)
+{
+    const char *t = ip->lv[0].title;
+    const char *c = strstr(t, ", ");
+    return c && !strchr(c + 2, ' ') && strlen(c + 2) >= 4 && !strncasecmp(t, c + 2, 3);
+}
+
+static void record_key(iparse *ip, const char *code)
+{
+    if (ip->n_keys == ip->cap_keys) {
+        size_t nc = ip->cap_keys ? ip->cap_keys * 2 : 4096;
+        char **k = realloc(ip->keys, nc * sizeof *k), **c;
+        if (!k)
+            return;
+        ip->keys = k;
+        c = realloc(ip->codes, nc * sizeof *c);
+        if (!c)
+            return;
+        ip->codes = c;
+        ip->cap_keys = nc;
+    }
+    char key[1024];
+    path_key(ip, key, sizeof key);
+    ip->keys[ip->n_keys] = strdup(key);
+    ip->codes[ip->n_keys] = strdup(code);
+    if (ip->keys[ip->n_keys] && ip->codes[ip->n_keys])
+        ip->n_keys++;
+}
+
+static void emit_code(iparse *ip, const char *code)
+{
+    mc__buf path;
+    mc__buf_init(&path, 4096);
+    path_text(ip, &path);
+    int alts = ip->src == LEX_INDEX && has_alt(ip) ? 2 : 1;
+    char first[1024] = "";
+    for (int a = 0; a < alts; a++) {
+        stems s;
+        int ws;
+        path_stems(ip, &s, &ws, a);
+        if (a == 1 && !strcmp(first, s.buf))
+            break;
+        mc__strlcpy(first, s.buf, sizeof first);
+        put_entry(ip->w, code, ip->src, ws, &s, path.p ? path.p : "", path.n);
+    }
+    mc__buf_free(&path);
+    if (ip->src == LEX_INDEX)
+        record_key(ip, code);
+}
+
+static void add_see(iparse *ip, const char *target)
+{
+    if (ip->n_sees == ip->cap_sees) {
+        size_t nc = ip->cap_sees ? ip->cap_sees * 2 : 1024;
+        see_ref *r = realloc(ip->sees, nc * sizeof *r);
+        if (!r)
+            return;
+        ip->sees = r;
+        ip->cap_sees = nc;
+    }
+    stems s;
+    int ws;
+    path_stems(ip, &s, &ws, 0);
+    mc__buf path;
+    mc__buf_init(&path, 4096);
+    path_text(ip, &path);
+    char low[512];
+    size_t k = 0;
+    for (; *target && k + 1 < sizeof low; target++)
+        low[k++] = mc__lower(*target);
+    low[k] = 0;
+    see_ref *r = &ip->sees[ip->n_sees];
+    r->from_stems = strdup(s.buf);
+    r->from_path = strdup(path.p ? path.p : "");
+    r->target = strdup(low);
+    mc__buf_free(&path);
+    if (r->from_stems && r->from_path && r->target && s.count)
+        ip->n_sees++;
+    else {
+        free(r->from_stems);
+        free(r->from_path);
+        free(r->target);
+    }
+}
+
+static void trim_copy(char *dst, size_t cap, const char *p, size_t n)
+{
+    mc__trim(&p, &n);
+    size_t k = 0;
+    bool sp = false;
+    for (size_t i = 0; i < n && k + 1 < cap; i++) {
+        char c = p[i];
+        if (c == ' ' || c == '\n' || c == '\t') {
+            sp = true;
+            continue;
+        }
+        if (sp && k)
+            dst[k++] = ' ';
+        sp = false;
+        if (k + 1 < cap)
+            dst[k++] = c;
+    }
+    dst[k] = 0;
+}
+
+static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **atts)
+{
+    iparse *ip = ud;
+    if (!strcmp(name, "mainTerm")) {
+        ip->depth = 0;
+        ip->lv[0].title[0] = 0;
+        ip->lv[0].connective = false;
+        ip->code_col = 0;
+    } else if (!strcmp(name, "term")) {
+        int level = 1;
+        for (int i = 0; atts[i]; i += 2)
+            if (!strcmp(atts[i], "level"))
+                level = atoi(atts[i + 1]);
+        if (level < 1)
+            level = 1;
+        if (level >= MAXDEPTH)
+            level = MAXDEPTH - 1;
+        ip->depth = level;
+        ip->lv[level].title[0] = 0;
+        ip->lv[level].connective = false;
+        ip->code_col = 0;
+    } else if (!strcmp(name, "title")) {
+        ip->in_title = true;
+        ip->text.n = 0;
+        if (ip->text.p)
+            ip->text.p[0] = 0;
+    } else if (!strcmp(name, "nemod")) {
+        ip->in_nemod = true;
+    } else if (!strcmp(name, "code") || !strcmp(name, "see") || !strcmp(name, "cell") ||
+               !strcmp(name, "manif")) {
+        ip->text.n = 0;
+    }
+    if (!strcmp(name, "cell")) {
+        ip->code_col = 0;
+        for (int i = 0; atts[i]; i += 2)
+            if (!strcmp(atts[i], "col"))
+                ip->code_col = atoi(atts[i + 1]) - 1;
+    }
+}
+
+static void XMLCALL on_text(void *ud, const XML_Char *s, int len)
+{
+    iparse *ip = ud;
+    if (ip->in_nemod)
+        return;
+    mc__buf_append(&ip->text, s, (size_t)len);
+}
+
+/* Neoplasm table columns: malignant primary, secondary, ca in situ, benign, uncertain, unspecified. */
+static const char *const neo_cols[] = { "", "malignant", "secondary malignant",
+                                        "in situ", "benign", "uncertain behavior",
+                                        "unspecified behavior" };
+
+static void XMLCALL on_end(void *ud, const XML_Char *name)
+{
+    iparse *ip = ud;
+    int d = ip->depth < MAXDEPTH ? ip->depth : MAXDEPTH - 1;
+    if (!strcmp(name, "nemod")) {
+        ip->in_nemod = false;
+    } else if (!strcmp(name, "title") && ip->in_title) {
+        ip->in_title = false;
+        trim_copy(ip->lv[d].title, sizeof ip->lv[d].title, ip->text.p ? ip->text.p : "",
+                  ip->text.n);
+        ip->lv[d].connective = d > 0 && is_connective(ip->lv[d].title);
+    } else if (!strcmp(name, "code") || !strcmp(name, "manif")) {
+        char code[32];
+        trim_copy(code, sizeof code, ip->text.p ? ip->text.p : "", ip->text.n);
+        if (code[0])
+            emit_code(ip, code);
+    } else if (!strcmp(name, "cell") && ip->src == LEX_NEOPLASM) {
+        char code[32];
+        trim_copy(code, sizeof code, ip->text.p ? ip->text.p : "", ip->text.n);
+        if (code[0] && code[0] != '-' && ip->code_col >= 1 && ip->code_col <= 6) {
+            /* the column is a virtual last subterm: "Neoplasm > breast > malignant primary" */
+            int save = ip->depth;
+            if (save + 1 < MAXDEPTH) {
+                ip->depth = save + 1;
+                mc__strlcpy(ip->lv[save + 1].title, neo_cols[ip->code_col],
+                            sizeof ip->lv[save + 1].title);
+                ip->lv[save + 1].connective = false;
+                emit_code(ip, code);
+                ip->depth = save;
+            }
+        }
+    } else if (!strcmp(name, "see") && ip->src == LEX_INDEX) {
+        char target[256];
+        trim_copy(target, sizeof target, ip->text.p ? ip->text.p : "", ip->text.n);
+        if (target[0])
+            add_see(ip, target);
+    }
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int parse_index(mc__build_ctx *ctx, lexw *w, const char *path, char src)
+{
+    char *data;
+    size_t n;
+    int rc = mc__read_file(path, 0, &data, &n, ctx->diag);
+    if (rc)
+        return rc;
+    iparse ip;
+    memset(&ip, 0, sizeof ip);
+    ip.w = w;
+    ip.src = src;
+    mc__buf_init(&ip.text, 1 << 20);
+    XML_Parser xp = XML_ParserCreate("UTF-8");
+    if (!xp) {
+        free(data);
+        return MC_ENOMEM;
+    }
+    XML_SetUserData(xp, &ip);
+    XML_SetElementHandler(xp, on_start, on_end);
+    XML_SetCharacterDataHandler(xp, on_text);
+    if (XML_Parse(xp, data, (int)n, 1) == XML_STATUS_ERROR)
+        rc = mc_diag_set(ctx->diag, MC_EFORMAT, "%s:%lu: %s", path,
+                         (unsigned long)XML_GetCurrentLineNumber(xp),
+                         XML_ErrorString(XML_GetErrorCode(xp)));
+    XML_ParserFree(xp);
+    free(data);
+    /* resolve "see" references whose target path has a code of its own */
+    if (!rc && ip.n_keys) {
+        size_t *order = malloc(ip.n_keys * sizeof *order);
+        char **sorted = malloc(ip.n_keys * sizeof *sorted);
+        if (order && sorted) {
+            /* sort "key\0code" pairs by key: pack them into one string each */
+            for (size_t i = 0; i < ip.n_keys; i++) {
+                size_t kl = strlen(ip.keys[i]), cl = strlen(ip.codes[i]);
+                sorted[i] = malloc(kl + cl + 2);
+                if (sorted[i]) {
+                    memcpy(sorted[i], ip.keys[i], kl + 1);
+                    memcpy(sorted[i] + kl + 1, ip.codes[i], cl + 1);
+                }
+            }
+            size_t m = 0;
+            for (size_t i = 0; i < ip.n_keys; i++)
+                if (sorted[i])
+                    sorted[m++] = sorted[i];
+            qsort(sorted, m, sizeof *sorted, cmp_key);
+            for (size_t i = 0; i < ip.n_sees; i++) {
+                see_ref *r = &ip.sees[i];
+                const char *key = r->target;
+                char **hit = bsearch(&key, sorted, m, sizeof *sorted, cmp_key);
+                if (hit) {
+                    stems s;
+                    memset(&s, 0, sizeof s);
+                    mc__strlcpy(s.buf, r->from_stems, sizeof s.buf);
+                    s.n = strlen(s.buf);
+                    s.count = 1;
+                    char via[1024];
+                    snprintf(via, sizeof via, "%s (see %s)", r->from_path, r->target);
+                    put_entry(w, *hit + strlen(*hit) + 1, src, 0, &s, via, strlen(via));
+                }
+            }
+            for (size_t i = 0; i < m; i++)
+                free(sorted[i]);
+        }
+        free(order);
+        free(sorted);
+    }
+    for (size_t i = 0; i < ip.n_keys; i++) {
+        free(ip.keys[i]);
+        free(ip.codes[i]);
+    }
+    free(ip.keys);
+    free(ip.codes);
+    for (size_t i = 0; i < ip.n_sees; i++) {
+        free(ip.sees[i].from_stems);
+        free(ip.sees[i].from_path);
+        free(ip.sees[i].target);
+    }
+    free(ip.sees);
+    mc__buf_free(&ip.text);
+    return rc;
+}
+
+/* ---- order files (titles) ---- */
+static void title_entry(lexw *w, const char *code, char src, const char *title, size_t tn)
+{
+    stems s;
+    memset(&s, 0, sizeof s);
+    s.st = w->st;
+    /* "A with B": head before " with " is the split point (Section I.A.15) */
+    int ws = 0;
+    const char *p = title, *end = title + tn;
+    while (p < end) {
+        const char *with = NULL;
+        for (const char *q = p; q + 6 <= end; q++)
+            if (!memcmp(q, " with ", 6) || !memcmp(q, " w/o ", 5) || !memcmp(q, " without ", 9)) {
+                with = q;
+                break;
+            }
+        if (!with) {
+            stems_add(&s, p, (size_t)(end - p));
+            break;
+        }
+        stems_add(&s, p, (size_t)(with - p));
+        if (!memcmp(with, " without ", 9)) {
+            /* drop the "without ..." clause up to the next comma */
+            const char *c = memchr(with + 1, ',', (size_t)(end - with - 1));
+            p = c ? c + 1 : end;
+            continue;
+        }
+        if (!ws && src != LEX_PCS)
+            ws = s.count;
+        p = with + 6;
+    }
+    put_entry(w, code, src, ws, &s, title, tn);
+}
+
+static int parse_order(mc__build_ctx *ctx, lexw *w, const char *path, char src)
+{
+    char *data;
+    size_t n;
+    int rc = mc__read_file(path, 0, &data, &n, ctx->diag);
+    if (rc)
+        return rc;
+    char *line = data, *end = data + n;
+    while (line < end) {
+        char *nl = memchr(line, '\n', (size_t)(end - line));
+        size_t len = nl ? (size_t)(nl - line) : (size_t)(end - line);
+        while (len && (line[len - 1] == '\r' || line[len - 1] == ' '))
+            len--;
+        /* fixed columns: order(5) ' ' code(7) ' ' billable(1) ' ' short(60) ' ' long */
+        if (len > 77) {
+            char code[9];
+            size_t cl = 0;
+            for (size_t i = 6; i < 13 && line[i] != ' '; i++)
+                code[cl++] = line[i];
+            code[cl] = 0;
+            bool billable = line[14] == '1';
+            const char *title = line + 77;
+            size_t tn = len - 77;
+            if (src == LEX_PCS) {
+                if (billable && cl == 7)
+                    title_entry(w, code, src, title, tn);
+            } else if (cl >= 3) {
+                /* the code table: every order-file row (the runtime validates against it) */
+                mc__buf_printf(&w->out, "C\t%s\t%c\t%.*s\n", code, billable ? '1' : '0',
+                               (int)tn, title);
+                /* 7th-character codes: the title of their 6-character parent is used */
+                bool seventh = cl == 7 && (memmem(title, tn, "encounter", 9) ||
+                                           memmem(title, tn, "sequela", 7));
+                if (!seventh) {
+                    char dotted[10];
+                    size_t k = 0;
+                    for (size_t i = 0; i < cl; i++) {
+                        if (i == 3)
+                            dotted[k++] = '.';
+                        dotted[k++] = code[i];
+                    }
+                    dotted[k] = 0;
+                    title_entry(w, dotted, src, title, tn);
+                }
+            }
+        }
+        line = nl ? nl + 1 : end;
+    }
+    free(data);
+    return MC_OK;
+}
+
+/* ---- abbreviations ---- */
+static int parse_abbrev(mc__build_ctx *ctx, lexw *w, const char *path)
+{
+    char *data;
+    size_t n;
+    int rc = mc__read_file(path, 0, &data, &n, ctx->diag);
+    if (rc)
+        return rc;
+    char *line = data, *end = data + n;
+    int lineno = 0;
+    while (line < end) {
+        char *nl = memchr(line, '\n', (size_t)(end - line));
+        size_t len = nl ? (size_t)(nl - line) : (size_t)(end - line);
+        lineno++;
+        if (len && line[0] != '#') {
+            char *tab = memchr(line, '\t', len);
+            if (!tab) {
+                free(data);
+                return mc_diag_set(ctx->diag, MC_EFORMAT, "%s:%d: expected 'word<TAB>expansion'",
+                                   path, lineno);
+            }
+            char surface[128];
+            size_t sk = mc__nlp_fold(line, (size_t)(tab - line), surface, sizeof surface);
+            stems s;
+            memset(&s, 0, sizeof s);
+            s.st = w->st;
+            s.keep_stop = false;
+            stems_add(&s, tab + 1, (size_t)(line + len - tab - 1));
+            if (sk && s.count && !memchr(surface, ' ', sk))
+                mc__buf_printf(&w->out, "S\t%s\t%s\n", surface, s.buf);
+        }
+        line = nl ? nl + 1 : end;
+    }
+    free(data);
+    return MC_OK;
+}
+
+MC_BUILD_PART(coder_lex, 1)
+{
+    lexw w;
+    memset(&w, 0, sizeof w);
+    mc__buf_init(&w.out, (size_t)1 << 30);
+    w.st = sb_stemmer_new("english", NULL);
+    if (!w.st)
+        return mc_diag_set(ctx->diag, MC_ENOMEM, "cannot create the English stemmer");
+    int rc = MC_OK, year = 0;
+    char *path = NULL;
+    /* abbreviations live next to the manifest: data/coder/abbreviations.tsv */
+    char apath[1024];
+    const char *slash = strrchr(ctx->manifest, '/');
+    snprintf(apath, sizeof apath, "%.*s/coder/abbreviations.tsv",
+             slash ? (int)(slash - ctx->manifest) : 1, slash ? ctx->manifest : ".");
+    if (mc__file_exists(apath)) {
+        rc = parse_abbrev(ctx, &w, apath);
+        if (rc)
+            goto out;
+        mc__build_provenance(ctx, MC__CAC_LEX_TAG, ctx->year, apath, "coder abbreviations");
+    }
+    static const struct {
+        const char *system, *part;
+        char src;
+    } parts[] = { { "icd10cm", "index", LEX_INDEX },
+                  { "icd10cm", "neoplasm", LEX_NEOPLASM },
+                  { "icd10cm", "order", LEX_TITLE },
+                  { "icd10pcs", "order", LEX_PCS } };
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        rc = mc__build_source(ctx, parts[i].system, parts[i].part, &path, &year);
+        if (rc == MC_ENOTFOUND) {
+            mc__build_warn(ctx, "coder lexicon: no %s %s file; coding will miss its terms",
+                           parts[i].system, parts[i].part);
+            rc = MC_OK;
+            continue;
+        }
+        if (rc)
+            goto out;
+        size_t before = w.n_entries;
+        rc = parts[i].src == LEX_INDEX || parts[i].src == LEX_NEOPLASM
+                 ? parse_index(ctx, &w, path, parts[i].src)
+                 : parse_order(ctx, &w, path, parts[i].src);
+        if (rc)
+            goto out;
+        char note[96];
+        snprintf(note, sizeof note, "coder lexicon: %zu phrases", w.n_entries - before);
+        mc__build_provenance(ctx, MC__CAC_LEX_TAG, year, path, note);
+        free(path);
+        path = NULL;
+    }
+    if (w.out.err) {
+        rc = w.out.err;
+        goto out;
+    }
+    mc__build_progress(ctx, "coder lexicon: %zu phrases", w.n_entries);
+    rc = mc__bw_add(ctx->w, MC__CAC_LEX_TAG, w.out.p ? w.out.p : "", w.out.n, (uint32_t)ctx->year);
+out:
+    free(path);
+    sb_stemmer_delete(w.st);
+    mc__buf_free(&w.out);
+    return rc;
+}

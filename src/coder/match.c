@@ -1,0 +1,302 @@
+/*
+ * Phrase matching: every lexicon phrase whose stems all occur close together
+ * in one sentence becomes a mention. Words may come in any order (index
+ * paths invert clinical word order) but must fit a window of 2n + 4 tokens
+ * for an n-word phrase. A phrase is looked up only through its rarest stem
+ * (its anchor), so each note word visits few candidates.
+ *
+ * Section context adds virtual words: a family-history section or a family
+ * trigger adds "family" and "history", a past-history section or a history
+ * trigger adds "history", so "Mother: breast cancer" reaches the index path
+ * "History, family, malignant neoplasm, breast" (Z80.3).
+ *
+ * Then, per sentence, a mention whose matched words are a subset of a longer
+ * mention's is dropped: the most specific index path wins (Section I.B.1-2:
+ * the Index leads to the most specific code the words support).
+ */
+#include "coder/coder_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int mc__cac_tokens(run *r)
+{
+    const mc__lex *lx = r->c->lex;
+    const mc_nlp_doc *doc = r->doc;
+    uint32_t nt = doc->n_tokens;
+    r->tok_ids_at = mc__arena_alloc(&r->arena, ((size_t)nt + 1) * sizeof(uint32_t));
+    uint32_t cap = nt * 2 + 16, n = 0;
+    r->tok_ids = mc__arena_alloc(&r->arena, (size_t)cap * sizeof(uint32_t));
+    r->tok_own = mc__arena_alloc(&r->arena, (size_t)nt + 1);
+    if (!r->tok_ids_at || !r->tok_ids || !r->tok_own)
+        return MC_ELIMIT;
+    struct sb_stemmer *st = sb_stemmer_new("english", NULL);
+    if (!st)
+        return MC_ENOMEM;
+    char buf[128];
+    for (uint32_t i = 0; i < nt; i++) {
+        const mc_nlp_token *t = &doc->tokens[i];
+        r->tok_ids_at[i] = n;
+        const uint32_t *syn;
+        uint32_t ns = mc__lex_synonyms(lx, t->norm, t->len, &syn);
+        uint32_t need = n + 1 + ns;
+        if (need > cap) {
+            uint32_t nc = need * 2;
+            uint32_t *p = mc__arena_alloc(&r->arena, (size_t)nc * sizeof(uint32_t));
+            if (!p) {
+                sb_stemmer_delete(st);
+                return MC_ELIMIT;
+            }
+            memcpy(p, r->tok_ids, (size_t)n * sizeof(uint32_t));
+            r->tok_ids = p;
+            cap = nc;
+        }
+        size_t k = mc__cac_stem(st, t->norm, t->len, buf, sizeof buf);
+        uint32_t id = k && !mc__cac_stopword(t->norm, t->len) ? mc__lex_stem_id(lx, buf, k)
+                                                               : LEX_NONE;
+        r->tok_own[i] = id != LEX_NONE;
+        if (id != LEX_NONE)
+            r->tok_ids[n++] = id;
+        for (uint32_t j = 0; j < ns; j++)
+            if (syn[j] != id)
+                r->tok_ids[n++] = syn[j];
+    }
+    r->tok_ids_at[nt] = n;
+    sb_stemmer_delete(st);
+    return MC_OK;
+}
+
+/* Does token q's first id come from its own stem (not only from a synonym)? */
+static bool tok_own(const run *r, uint32_t q) { return r->tok_own[q]; }
+
+typedef struct sent_index {
+    uint32_t *stamp; /* per stem: sentence number + 1 when present */
+    uint32_t *head; /* per stem: first occurrence (index into occ) */
+    uint32_t *occ_pos, *occ_next;
+    uint32_t n_occ;
+    uint32_t *entry_stamp; /* per entry: sentence number + 1 when already tried */
+} sent_index;
+
+static void add_occ(sent_index *si, uint32_t stamp, uint32_t id, uint32_t pos)
+{
+    if (si->stamp[id] != stamp) {
+        si->stamp[id] = stamp;
+        si->head[id] = UINT32_MAX;
+    }
+    si->occ_pos[si->n_occ] = pos;
+    si->occ_next[si->n_occ] = si->head[id];
+    si->head[id] = si->n_occ++;
+}
+
+/* Try entry e anchored at token p of sentence s; append a mention when it fits. */
+static void try_entry(run *r, sent_index *si, uint32_t stamp, uint32_t s, uint32_t ei, uint32_t p)
+{
+    const mc__lex *lx = r->c->lex;
+    const lex_entry *e = &lx->entries[ei];
+    uint32_t pos[32], lo = UINT32_MAX, hi = 0, real = 0;
+    for (uint32_t j = 0; j < e->ntok; j++) {
+        uint32_t id = lx->toks[e->tok_at + j];
+        if (si->stamp[id] != stamp)
+            return;
+        /* nearest occurrence to the anchor */
+        uint32_t best = UINT32_MAX, bd = UINT32_MAX;
+        for (uint32_t o = si->head[id]; o != UINT32_MAX; o = si->occ_next[o]) {
+            uint32_t q = si->occ_pos[o];
+            uint32_t d = q == POS_VIRTUAL ? UINT32_MAX - 1 : (q > p ? q - p : p - q);
+            if (d < bd) {
+                bd = d;
+                best = q;
+            }
+        }
+        pos[j] = best;
+        if (best != POS_VIRTUAL) {
+            real++;
+            if (best < lo)
+                lo = best;
+            if (best > hi)
+                hi = best;
+        }
+    }
+    if (!real || hi - lo + 1 > 2 * real + 4)
+        return;
+    /*
+     * An abbreviation's expansion is used whole or not at all: "CKD" may give
+     * "chronic kidney disease" but not lend "chronic" to "Pain, chronic".
+     * A number must sit next to another word of the phrase ("stage 3").
+     */
+    for (uint32_t j = 0; j < e->ntok; j++) {
+        uint32_t q = pos[j];
+        if (q == POS_VIRTUAL)
+            continue;
+        uint32_t nids = r->tok_ids_at[q + 1] - r->tok_ids_at[q];
+        if (nids >= 3 || (nids == 2 && !tok_own(r, q))) {
+            uint32_t used = 0;
+            for (uint32_t k = 0; k < e->ntok; k++)
+                used += pos[k] == q;
+            bool own_used = false;
+            for (uint32_t k = 0; k < e->ntok && tok_own(r, q); k++)
+                own_used |= pos[k] == q && lx->toks[e->tok_at + k] == r->tok_ids[r->tok_ids_at[q]];
+            if (!own_used && used < 2)
+                return;
+        }
+        if (r->doc->tokens[q].flags & MC_TOK_DIGIT) {
+            uint32_t near = UINT32_MAX;
+            for (uint32_t k = 0; k < e->ntok; k++)
+                if (k != j && pos[k] != POS_VIRTUAL && pos[k] != q) {
+                    uint32_t d = pos[k] > q ? pos[k] - q : q - pos[k];
+                    if (d < near)
+                        near = d;
+                }
+            if (near != UINT32_MAX && near > 2)
+                return;
+        }
+    }
+    mention *m = mc__cac_push(r, (void **)&r->m, &r->n_m, &r->cap_m, sizeof *m);
+    if (!m)
+        return;
+    memset(m, 0, sizeof *m);
+    m->entry = ei;
+    m->sentence = s;
+    m->first = lo;
+    m->last = hi;
+    m->npos = e->ntok;
+    m->pos = mc__arena_alloc(&r->arena, e->ntok * sizeof(uint32_t));
+    if (!m->pos) {
+        r->n_m--;
+        r->err = MC_ELIMIT;
+        return;
+    }
+    memcpy(m->pos, pos, e->ntok * sizeof(uint32_t));
+    m->procedure = e->src == LEX_PCS;
+    m->trigger = UINT32_MAX;
+}
+
+static int src_rank(char src)
+{
+    switch (src) {
+    case LEX_INDEX: return 0;
+    case LEX_NEOPLASM: return 1;
+    case LEX_TITLE: return 2;
+    default: return 3;
+    }
+}
+
+/* Is every real position of a among b's? */
+static bool subset(const mention *a, const mention *b)
+{
+    for (uint32_t i = 0; i < a->npos; i++) {
+        if (a->pos[i] == POS_VIRTUAL)
+            continue;
+        bool found = false;
+        for (uint32_t j = 0; j < b->npos && !found; j++)
+            found = b->pos[j] == a->pos[i];
+        if (!found)
+            return false;
+    }
+    return true;
+}
+
+/* Drop mentions subsumed by a more specific one in the same sentence [from, to). */
+static void select_sentence(run *r, uint32_t from, uint32_t to)
+{
+    const mc__lex *lx = r->c->lex;
+    for (uint32_t i = from; i < to; i++) {
+        mention *a = &r->m[i];
+        const lex_entry *ea = &lx->entries[a->entry];
+        for (uint32_t j = from; j < to && !a->dropped; j++) {
+            if (i == j)
+                continue;
+            mention *b = &r->m[j];
+            if (b->dropped || b->procedure != a->procedure)
+                continue;
+            const lex_entry *eb = &lx->entries[b->entry];
+            if (!subset(a, b))
+                continue;
+            if (eb->ntok > ea->ntok) {
+                a->dropped = true;
+            } else if (eb->ntok == ea->ntok && subset(b, a)) {
+                int ra = src_rank(ea->src), rb = src_rank(eb->src);
+                /* equal words: keep the better source, then the earlier entry */
+                if (rb < ra || (rb == ra && b->entry < a->entry))
+                    a->dropped = true;
+            }
+        }
+    }
+}
+
+int mc__cac_match(run *r)
+{
+    const mc__lex *lx = r->c->lex;
+    const mc_nlp_doc *doc = r->doc;
+    sent_index si;
+    memset(&si, 0, sizeof si);
+    si.stamp = mc__arena_zalloc(&r->arena, ((size_t)lx->n_stems + 1) * sizeof(uint32_t));
+    si.head = mc__arena_alloc(&r->arena, ((size_t)lx->n_stems + 1) * sizeof(uint32_t));
+    si.entry_stamp = mc__arena_zalloc(&r->arena, ((size_t)lx->n_entries + 1) * sizeof(uint32_t));
+    if (!si.stamp || !si.head || !si.entry_stamp)
+        return MC_ELIMIT;
+    uint32_t max_occ = 16;
+    for (uint32_t s = 0; s < doc->n_sentences; s++) {
+        const mc_nlp_sentence *se = &doc->sentences[s];
+        uint32_t k = r->tok_ids_at[se->tok_first + se->tok_count] - r->tok_ids_at[se->tok_first];
+        if (k + 8 > max_occ)
+            max_occ = k + 8;
+    }
+    si.occ_pos = mc__arena_alloc(&r->arena, (size_t)max_occ * sizeof(uint32_t));
+    si.occ_next = mc__arena_alloc(&r->arena, (size_t)max_occ * sizeof(uint32_t));
+    if (!si.occ_pos || !si.occ_next)
+        return MC_ELIMIT;
+    uint32_t id_hist = mc__lex_stem_id(lx, "histori", 7);
+    uint32_t id_fam = mc__lex_stem_id(lx, "famili", 6);
+    for (uint32_t s = 0; s < doc->n_sentences; s++) {
+        const mc_nlp_sentence *se = &doc->sentences[s];
+        uint32_t stamp = s + 1;
+        si.n_occ = 0;
+        uint32_t t0 = se->tok_first, t1 = se->tok_first + se->tok_count;
+        for (uint32_t t = t0; t < t1; t++)
+            for (uint32_t k = r->tok_ids_at[t]; k < r->tok_ids_at[t + 1]; k++)
+                add_occ(&si, stamp, r->tok_ids[k], t);
+        /* virtual words from the section and the sentence's triggers */
+        mc_sec_kind kind = doc->sections[se->section].kind;
+        bool fam = kind == MC_SEC_FAMILY, hist = kind == MC_SEC_PMH || kind == MC_SEC_PSH;
+        for (uint32_t i = doc->sent_trig[s]; i < doc->sent_trig[s + 1]; i++) {
+            fam |= doc->triggers[i].category == MC_ASSERT_FAMILY;
+            hist |= doc->triggers[i].category == MC_ASSERT_HISTORICAL;
+        }
+        if ((fam || hist) && id_hist != LEX_NONE)
+            add_occ(&si, stamp, id_hist, POS_VIRTUAL);
+        if (fam && id_fam != LEX_NONE)
+            add_occ(&si, stamp, id_fam, POS_VIRTUAL);
+        uint32_t first_m = r->n_m;
+        for (uint32_t t = t0; t < t1; t++)
+            for (uint32_t k = r->tok_ids_at[t]; k < r->tok_ids_at[t + 1]; k++) {
+                uint32_t id = r->tok_ids[k];
+                for (uint32_t a = lx->anchor_at[id]; a < lx->anchor_at[id + 1]; a++) {
+                    uint32_t ei = lx->anchor_list[a];
+                    if (si.entry_stamp[ei] == stamp)
+                        continue;
+                    si.entry_stamp[ei] = stamp;
+                    try_entry(r, &si, stamp, s, ei, t);
+                    if (r->err)
+                        return r->err;
+                }
+            }
+        /* phrases anchored at a virtual word ("History, family, ...") */
+        uint32_t virt[2] = { (fam || hist) ? id_hist : LEX_NONE, fam ? id_fam : LEX_NONE };
+        for (int v = 0; v < 2 && t1 > t0; v++) {
+            if (virt[v] == LEX_NONE)
+                continue;
+            for (uint32_t a = lx->anchor_at[virt[v]]; a < lx->anchor_at[virt[v] + 1]; a++) {
+                uint32_t ei = lx->anchor_list[a];
+                if (si.entry_stamp[ei] == stamp)
+                    continue;
+                si.entry_stamp[ei] = stamp;
+                try_entry(r, &si, stamp, s, ei, t0);
+                if (r->err)
+                    return r->err;
+            }
+        }
+        select_sentence(r, first_m, r->n_m);
+    }
+    return MC_OK;
+}

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# medcode code: JSON shape, evidence offsets, assertion, bad input.
+set -u
+M=${MEDCODE:-build/medcode}
+B=${MEDCODE_BUNDLES:-build/bundles}
+if [ ! -f "$B/medcode-fy2026.mcb" ]; then
+  if [ -n "${MEDCODE_REQUIRE_DATA:-}" ]; then echo "coder.sh: bundle missing"; exit 1; fi
+  echo "coder.sh: skip (no bundle)"; exit 0
+fi
+fail=0
+t=$(mktemp -d); trap 'rm -rf "$t"' EXIT
+check() { if eval "$2"; then :; else echo "FAIL $1"; fail=1; fi; }
+
+printf 'Assessment: Type 2 diabetes mellitus with diabetic chronic kidney disease, CKD stage 3a. Denies chest pain.\n' > "$t/a.txt"
+"$M" code --json "$t/a.txt" > "$t/a.json"; rc=$?
+check "exit 0" "[ $rc -eq 0 ]"
+python3 - "$t/a.txt" "$t/a.json" <<'PY' || fail=1
+import json, sys
+text = open(sys.argv[1], 'rb').read()
+d = json.load(open(sys.argv[2]))
+assert set(d) == {"setting", "year", "diagnoses", "procedures", "queries", "not_coded"}, d.keys()
+codes = [x["code"] for x in d["diagnoses"]]
+assert "E11.22" in codes and "N18.31" in codes, codes
+for x in d["diagnoses"]:
+    assert set(x) == {"code", "title", "principal", "confidence", "evidence", "rationale"}
+    for e in x["evidence"]:
+        assert text[e["start"]:e["end"]].decode() == e["text"], e
+assert any(n["reason"] == "negated" and n["text"] == "chest pain" for n in d["not_coded"]), d["not_coded"]
+PY
+
+# uncertain: inpatient codes it, outpatient does not (Guidelines II.H, IV.H)
+printf 'Impression: fever and cough, probable pneumonia.\n' > "$t/u.txt"
+check "inpatient uncertain" "\"$M\" code --setting inpatient --json \"$t/u.txt\" | grep -q '\"J18.9\"'"
+check "outpatient uncertain" "! \"$M\" code --setting outpatient --json \"$t/u.txt\" | grep -q '\"J18.9\"'"
+check "outpatient symptoms" "\"$M\" code --json \"$t/u.txt\" | grep -q '\"R50.9\"'"
+
+# bad input: exit 2 with one line
+printf 'ab\0cd' > "$t/bin.txt"
+"$M" code "$t/bin.txt" > /dev/null 2> "$t/err"; rc=$?
+check "binary exit 2" "[ $rc -eq 2 ] && [ \$(wc -l < \"$t/err\") -eq 1 ]"
+printf '\xff\xfe bad' > "$t/utf.txt"
+"$M" code "$t/utf.txt" > /dev/null 2>&1; rc=$?
+check "invalid utf-8 exit 2" "[ $rc -eq 2 ]"
+: > "$t/empty.txt"
+check "empty note" "\"$M\" code --json \"$t/empty.txt\" | grep -q '\"diagnoses\":\\[\\]'"
+check "usage" "! \"$M\" code --setting nowhere x 2>/dev/null"
+
+# jsonl: one output line per input line, ids kept
+printf '{"id":1,"text":"Hypertension."}\n{"id":"b","text":"No acute distress."}\n' > "$t/in.jsonl"
+"$M" code --jsonl "$t/in.jsonl" > "$t/out.jsonl"
+check "jsonl lines" "[ \$(wc -l < \"$t/out.jsonl\") -eq 2 ] && grep -q '^{\"id\":1,.*\"I10\"' \"$t/out.jsonl\""
+
+[ $fail -eq 0 ] && echo "coder.sh: all passed"
+exit $fail

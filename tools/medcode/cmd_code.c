@@ -1,0 +1,218 @@
+/* medcode code: computer-assisted coding of a clinical note (docs/coder.md). */
+#include "cli.h"
+
+#include "base/base_int.h"
+#include "medcode/coder.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: medcode code [--setting inpatient|outpatient] [--year Y] [--json] "
+               "[--jsonl] FILE|-\n"
+               "Reads a UTF-8 clinical note and prints ICD-10-CM diagnosis and ICD-10-PCS\n"
+               "procedure codes, each with the note text that supports it.\n"
+               "  --setting S   inpatient (uncertain diagnoses coded as established) or\n"
+               "                outpatient (the default: signs and symptoms instead)\n"
+               "  --year Y      fiscal year of the code set (default: newest bundle)\n"
+               "  --json        one JSON document\n"
+               "  --jsonl       input and output one JSON object per line: {\"id\":..,\"text\":..}\n");
+}
+
+static void print_human(const mc_coder_result *r, const char *text)
+{
+    printf("%s, FY%d\n", r->setting == MC_SETTING_INPATIENT ? "inpatient" : "outpatient", r->year);
+    const struct {
+        const char *name;
+        const mc_coded *it;
+        uint32_t n;
+    } groups[] = { { "Diagnoses", r->diagnoses, r->n_diagnoses },
+                   { "Procedures", r->procedures, r->n_procedures } };
+    for (int g = 0; g < 2; g++) {
+        if (!groups[g].n)
+            continue;
+        printf("\n%s:\n", groups[g].name);
+        for (uint32_t i = 0; i < groups[g].n; i++) {
+            const mc_coded *c = &groups[g].it[i];
+            printf("  %-8s %.*s%s  (%.2f)\n", c->code, (int)c->title.n, c->title.p,
+                   c->principal ? "  [principal]" : "", (double)c->confidence);
+            for (uint32_t j = 0; j < c->n_evidence; j++)
+                printf("           \"%.*s\" @%u\n", (int)(c->evidence[j].end - c->evidence[j].start),
+                       text + c->evidence[j].start, c->evidence[j].start);
+            printf("           %s\n", c->rationale);
+        }
+    }
+    if (r->n_queries) {
+        printf("\nQueries:\n");
+        for (uint32_t i = 0; i < r->n_queries; i++)
+            printf("  - %s: %s\n", r->queries[i].about, r->queries[i].question);
+    }
+    if (r->n_not_coded) {
+        printf("\nNot coded:\n");
+        for (uint32_t i = 0; i < r->n_not_coded; i++) {
+            const mc_not_coded *x = &r->not_coded[i];
+            printf("  \"%.*s\": %s\n", (int)(x->span.end - x->span.start), text + x->span.start,
+                   x->reason);
+        }
+    }
+}
+
+/* One JSONL record: {"id":..,"text":..} in, {"id":.., ...result} out. */
+static int jsonl_line(const mc_coder *c, const mc_coder_opts *o, const char *line, size_t n,
+                      long lineno)
+{
+    json_error_t err;
+    json_t *in = json_loadb(line, n, 0, &err);
+    json_t *id = in ? json_object_get(in, "id") : NULL;
+    json_t *tx = in ? json_object_get(in, "text") : NULL;
+    char *idtxt = id ? json_dumps(id, JSON_ENCODE_ANY | JSON_COMPACT) : strdup("null");
+    int rc = CLI_OK;
+    if (!in || !json_is_string(tx)) {
+        printf("{\"id\":%s,\"error\":\"line %ld: expected {\\\"id\\\":..,\\\"text\\\":\\\"...\\\"}\"}\n",
+               idtxt ? idtxt : "null", lineno);
+        rc = CLI_NO;
+    } else {
+        const char *t = json_string_value(tx);
+        size_t tn = json_string_length(tx);
+        mc_coder_result *res = NULL;
+        mc_diag diag = { 0 };
+        int r = mc_coder_run(c, t, tn, o, &res, &diag);
+        if (r) {
+            mc__buf b;
+            mc__buf_init(&b, 0);
+            mc__buf_printf(&b, "{\"id\":%s,\"error\":", idtxt ? idtxt : "null");
+            mc__buf_json_str(&b, diag.msg, strlen(diag.msg));
+            mc__buf_putc(&b, '}');
+            if (!b.err)
+                cli_write(b.p, b.n);
+            mc__buf_free(&b);
+            rc = CLI_NO;
+        } else {
+            char *js;
+            size_t jn;
+            if (mc_coder_result_json(res, t, tn, &js, &jn) == MC_OK) {
+                printf("{\"id\":%s,%s\n", idtxt ? idtxt : "null", js + 1);
+                free(js);
+            }
+            mc_coder_result_free(res);
+        }
+    }
+    free(idtxt);
+    json_decref(in);
+    return rc;
+}
+
+MC_COMMAND(code, "code a clinical note: ICD-10-CM and ICD-10-PCS codes with evidence")
+{
+    long year = 0;
+    bool json = false, jsonl = false;
+    const char *path = NULL;
+    mc_coder_opts o = { 0 };
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--setting") && i + 1 < argc) {
+            const char *v = argv[++i];
+            if (!strcmp(v, "inpatient"))
+                o.setting = MC_SETTING_INPATIENT;
+            else if (!strcmp(v, "outpatient"))
+                o.setting = MC_SETTING_OUTPATIENT;
+            else
+                return cli_fail("--setting: '%s' is neither inpatient nor outpatient", v);
+        } else if (!strcmp(argv[i], "--year")) {
+            if (!cli_parse_int("--year", i + 1 < argc ? argv[i + 1] : NULL, 2015, 2100, &year))
+                return CLI_USAGE;
+            i++;
+        } else if (!strcmp(argv[i], "--json")) {
+            json = true;
+        } else if (!strcmp(argv[i], "--jsonl")) {
+            jsonl = true;
+        } else if (!strcmp(argv[i], "--help")) {
+            usage(stdout);
+            return CLI_OK;
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            return cli_fail("code: unknown option '%s' (see 'medcode code --help')", argv[i]);
+        } else if (!path) {
+            path = argv[i];
+        } else {
+            return cli_fail("code: one input only ('%s' is extra)", argv[i]);
+        }
+    }
+    if (!path)
+        return cli_fail("code: give a note file or '-' for standard input");
+    mc_bundle *b;
+    int rc = cli_open_bundle((int)year, NULL, &b);
+    if (rc)
+        return rc;
+    mc_coder *c = NULL;
+    mc_diag diag = { 0 };
+    if (mc_coder_open(b, &c, &diag)) {
+        mc_bundle_close(b);
+        return cli_fail("%s", diag.msg);
+    }
+    if (jsonl) {
+        FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+        if (!f) {
+            mc_coder_close(c);
+            mc_bundle_close(b);
+            return cli_fail("cannot open %s", path);
+        }
+        char *line = NULL;
+        size_t cap = 0;
+        ssize_t len;
+        long lineno = 0;
+        rc = CLI_OK;
+        while ((len = getline(&line, &cap, f)) > 0) {
+            lineno++;
+            while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+                len--;
+            if (!len)
+                continue;
+            if (jsonl_line(c, &o, line, (size_t)len, lineno))
+                rc = CLI_NO;
+        }
+        free(line);
+        if (f != stdin)
+            fclose(f);
+        fflush(stdout);
+        mc_coder_close(c);
+        mc_bundle_close(b);
+        return rc;
+    }
+    char *text;
+    size_t n;
+    rc = cli_read_input(path, (size_t)16 << 20, &text, &n);
+    if (rc) {
+        mc_coder_close(c);
+        mc_bundle_close(b);
+        return rc;
+    }
+    mc_coder_result *res = NULL;
+    rc = mc_coder_run(c, text, n, &o, &res, &diag);
+    if (rc) {
+        free(text);
+        mc_coder_close(c);
+        mc_bundle_close(b);
+        return cli_fail("%s: %s", path, diag.msg);
+    }
+    if (json) {
+        char *js;
+        size_t jn;
+        rc = mc_coder_result_json(res, text, n, &js, &jn);
+        if (!rc) {
+            rc = cli_write(js, jn);
+            free(js);
+        } else {
+            rc = cli_fail("cannot format the result: %s", mc_strerror(rc));
+        }
+    } else {
+        print_human(res, text);
+        rc = CLI_OK;
+    }
+    mc_coder_result_free(res);
+    free(text);
+    mc_coder_close(c);
+    mc_bundle_close(b);
+    return rc;
+}
