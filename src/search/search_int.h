@@ -16,7 +16,8 @@
  *   terms    n_terms x TERM_SIZE, sorted by (length, bytes)
  *              string offset u32, postings offset u32, df u32, length u32
  *   lenidx   (MAX_TERM + 2) x u32: first term id of each length
- *   post     n_post x u32: snippet id (low 24 bits) | first position << 24,
+ *   post     n_post x u32: snippet id (low 24 bits) | first position (7 bits) << 24
+ *            | essential << 31 (the word is outside parentheses and brackets);
  *            each term's list sorted by snippet id
  *   tris     n_tris x {trigram u32, offset u32, count u32}, sorted by trigram
  *   tripost  term ids (u32), each trigram's list ascending

@@ -12,6 +12,7 @@
 #include "build/build.h"
 #include "medcode/codeset.h"
 #include "medcode/hcpcs.h"
+#include "medcode/index.h"
 #include "medcode/pcs.h"
 #include "search/search_int.h"
 
@@ -28,6 +29,7 @@ typedef struct bdoc {
 typedef struct bsnip {
     uint32_t doc; /* collection index, then final doc id */
     uint32_t off, len; /* into the text pool */
+    uint32_t ess_end; /* words from here on do not count in the length (7th-character meaning) */
     uint8_t field;
     uint32_t order;
 } bsnip;
@@ -50,6 +52,8 @@ typedef struct sb {
     mc__buf text;
     smap terms; /* analysed term -> term temp id (val = df while counting) */
     smap cache; /* folded token -> analysed term id + 1, 0 = stop word */
+    smap cm_docs; /* undotted ICD-10-CM code -> document (collection index) */
+    uint32_t n_index, n_index_missing; /* index entries added / pointing to unknown codes */
 } sb;
 
 static int smap_init(smap *m, uint32_t cap)
@@ -156,12 +160,12 @@ static int add_doc(sb *b, const char *code, unsigned sys, bool billable, unsigne
     return MC_OK;
 }
 
-/* Add a text to the newest document. */
-static int add_snip(sb *b, mc_search_field field, const char *s, size_t n)
+/* Add a text to document doc (collection index). */
+static int add_snip_to(sb *b, uint32_t doc, mc_search_field field, const char *s, size_t n)
 {
     while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
         n--;
-    if (!n || !b->n_docs)
+    if (!n || doc >= b->n_docs)
         return MC_OK;
     if (n > 65535)
         n = 65535;
@@ -174,13 +178,20 @@ static int add_snip(sb *b, mc_search_field field, const char *s, size_t n)
         b->cap_snips = cap;
     }
     bsnip *p = &b->snips[b->n_snips];
-    p->doc = b->n_docs - 1;
+    p->doc = doc;
     p->off = (uint32_t)b->text.n;
     p->len = (uint32_t)n;
+    p->ess_end = (uint32_t)n;
     p->field = (uint8_t)field;
     p->order = b->n_snips++;
     mc__buf_append(&b->text, s, n);
     return b->text.err;
+}
+
+/* Add a text to the newest document. */
+static int add_snip(sb *b, mc_search_field field, const char *s, size_t n)
+{
+    return b->n_docs ? add_snip_to(b, b->n_docs - 1, field, s, n) : MC_OK;
 }
 
 static int collect_cm(sb *b)
@@ -202,7 +213,25 @@ static int collect_cm(sb *b)
         if (c.chapter != MC_NONE && mc_cm_get_chapter(cs, c.chapter, &ch) == MC_OK)
             chap = ch.number;
         rc = add_doc(b, c.code, MC_SYS_ICD10CM, c.billable, chap);
+        long e = rc ? -1 : smap_get(&b->cm_docs, c.code, strlen(c.code), true);
+        if (!rc && e < 0)
+            rc = MC_ENOMEM;
+        if (!rc)
+            b->cm_docs.val[e] = b->n_docs - 1;
         rc = rc ? rc : add_snip(b, MC_FIELD_TITLE, c.long_title.p, c.long_title.n);
+        /* "..., initial encounter for closed fracture": the 7th character's meaning is an
+         * extension (Section I.B.3), not what makes the code a match, so it does not make
+         * the title longer */
+        uint32_t owner;
+        if (!rc && c.length == 7 && mc_cm_seventh_chars(cs, i, NULL, 0, &owner) > 0) {
+            bsnip *t = &b->snips[b->n_snips - 1];
+            const char *comma = NULL;
+            for (uint32_t k = 0; k < c.long_title.n; k++)
+                if (c.long_title.p[k] == ',')
+                    comma = c.long_title.p + k;
+            if (comma)
+                t->ess_end = (uint32_t)(comma - c.long_title.p);
+        }
         uint32_t nn = mc_cm_notes(cs, i, false, notes, 64);
         for (uint32_t k = 0; k < nn && k < 64 && !rc; k++)
             if (notes[k].kind == MC_NOTE_INCLUSION && notes[k].level == MC_LEVEL_CODE)
@@ -253,6 +282,94 @@ static int collect_hcpcs(sb *b)
         rc = rc ? rc : add_snip(b, MC_FIELD_TITLE, c.long_desc.p, c.long_desc.n);
     }
     mc_hcpcs_close(h);
+    return rc;
+}
+
+/* The ICD-10-CM document an index code points to ("S72.0-" -> S72.0), or UINT32_MAX. */
+static uint32_t index_doc(sb *b, mc_str code)
+{
+    char k[8];
+    size_t n = 0;
+    for (uint32_t i = 0; i < code.n && n < sizeof k; i++) {
+        char ch = mc__upper(code.p[i]);
+        if ((ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9'))
+            k[n++] = ch;
+        else if (ch != '.' && ch != '-')
+            return UINT32_MAX;
+    }
+    long e = n ? smap_get(&b->cm_docs, k, n, false) : -1;
+    return e < 0 ? UINT32_MAX : b->cm_docs.val[e];
+}
+
+static int add_index_text(sb *b, mc_str code, const char *text, size_t n)
+{
+    if (!code.n)
+        return MC_OK;
+    uint32_t doc = index_doc(b, code);
+    if (doc == UINT32_MAX) {
+        b->n_index_missing++;
+        return MC_OK;
+    }
+    b->n_index++;
+    return add_snip_to(b, doc, MC_FIELD_INDEX, text, n);
+}
+
+/*
+ * Alphabetic Index entries with their full subterm paths ("Diabetes, type 2,
+ * with, chronic kidney disease" -> E11.22); the entry's own nonessential
+ * modifiers follow in parentheses, searchable but not counted in the length
+ * (Section I.A.7). Table rows give one text per filled column ("Neoplasm,
+ * breast, Malignant Primary" -> C50.91-).
+ */
+static int collect_index(sb *b)
+{
+    mc_index *ix;
+    mc_diag d = { 0 };
+    int rc = mc_index_open(b->ctx->view, &ix, &d);
+    if (rc == MC_ENOTFOUND)
+        return MC_OK;
+    if (rc)
+        return mc_diag_set(b->ctx->diag, rc, "search: %s", d.msg);
+    mc_index_iter *it = malloc(sizeof *it);
+    char *text = malloc(2048);
+    if (!it || !text) {
+        free(it);
+        free(text);
+        mc_index_close(ix);
+        return MC_ENOMEM;
+    }
+    const mc_index_kind kinds[] = { MC_INDEX_DISEASE, MC_INDEX_EXTERNAL, MC_INDEX_NEOPLASM,
+                                    MC_INDEX_DRUG };
+    for (size_t k = 0; k < 4 && !rc; k++) {
+        if (!mc_index_has(ix, kinds[k], NULL))
+            continue;
+        mc_index_iter_init(ix, kinds[k], it);
+        while (!rc && mc_index_iter_next(it)) {
+            const mc_index_node *nd = &it->node;
+            if (nd->has_cells) {
+                for (uint32_t col = 0; col < MC_INDEX_COLS && !rc; col++) {
+                    if (!nd->cells[col].n)
+                        continue;
+                    mc_str head = mc_index_column(ix, kinds[k], col);
+                    int tn = snprintf(text, 2048, "%.*s, %.*s", (int)it->path_len, it->path,
+                                      (int)head.n, head.p);
+                    if (tn > 0)
+                        rc = add_index_text(b, nd->cells[col], text, (size_t)tn < 2048 ? (size_t)tn : 2047);
+                }
+                continue;
+            }
+            mc_str nemod = nd->nemod;
+            if (nemod.n >= 4 && !memcmp(nemod.p, "(see", 4))
+                nemod.n = 0; /* a cross-reference, not words of this entry */
+            int tn = snprintf(text, 2048, "%.*s%s%.*s", (int)it->path_len, it->path,
+                              nemod.n ? " " : "", (int)nemod.n, nemod.p);
+            if (tn > 0)
+                rc = add_index_text(b, nd->code, text, (size_t)tn < 2048 ? (size_t)tn : 2047);
+        }
+    }
+    free(it);
+    free(text);
+    mc_index_close(ix);
     return rc;
 }
 
@@ -322,6 +439,8 @@ static int analyze_all(sb *b, mc_text *tx, tpost **out, size_t *n_out, uint8_t *
             /* words in parentheses or brackets are nonessential modifiers or synonyms
              * (Section I.A.7-8 of the Official Guidelines): searchable, but they do not
              * make a title longer for the length norm */
+            if (t.start >= sp->ess_end)
+                depth = 1 << 20; /* past the essential part: stays non-essential */
             for (; gap < t.start; gap++) {
                 char ch = s[gap];
                 if (ch == '(' || ch == '[')
@@ -354,11 +473,12 @@ static int analyze_all(sb *b, mc_text *tx, tpost **out, size_t *n_out, uint8_t *
             if (b->cache.val[ce] == UINT32_MAX)
                 continue;
             tid = (b->cache.val[ce] & 0x7fffffffu) - 1;
-            if (!(b->cache.val[ce] & 0x80000000u) && depth == 0)
-                counted++;
             bool dup = false;
             for (size_t k = first; k < n && !dup; k++)
                 dup = p[k].term == tid;
+            /* the length is the number of distinct essential words */
+            if (!dup && !(b->cache.val[ce] & 0x80000000u) && depth == 0)
+                counted++;
             if (!dup) {
                 if (n == cap) {
                     tpost *g = realloc(p, (cap *= 2) * sizeof *p);
@@ -369,7 +489,8 @@ static int analyze_all(sb *b, mc_text *tx, tpost **out, size_t *n_out, uint8_t *
                     p = g;
                 }
                 p[n].term = tid;
-                p[n].value = si | (pos > 255 ? 255u : pos) << 24;
+                /* position (7 bits) and whether the word is essential (outside parentheses) */
+                p[n].value = si | (pos > 127 ? 127u : pos) << 24 | (depth == 0 ? 1u << 31 : 0);
                 n++;
             }
             pos++;
@@ -633,7 +754,9 @@ MC_BUILD_PART(search, 2)
     mc__buf_init(&img, 0);
     int rc = smap_init(&b.terms, 1 << 16);
     rc = rc ? rc : smap_init(&b.cache, 1 << 16);
+    rc = rc ? rc : smap_init(&b.cm_docs, 1 << 17);
     rc = rc ? rc : collect_cm(&b);
+    rc = rc ? rc : collect_index(&b);
     rc = rc ? rc : collect_pcs(&b);
     rc = rc ? rc : collect_hcpcs(&b);
     if (!rc && b.n_docs == 0) {
@@ -641,6 +764,9 @@ MC_BUILD_PART(search, 2)
                        ctx->year);
         goto out;
     }
+    if (!rc && b.n_index_missing)
+        mc__build_progress(ctx, "  search: %u index entries, %u point to codes not in FY%d",
+                           b.n_index, b.n_index_missing, ctx->year);
     rc = rc ? rc : build_index(&b, &img);
     rc = rc ? rc : mc__bw_add(ctx->w, "SRCH", img.p, img.n, (uint32_t)ctx->year);
     if (!rc)
@@ -652,6 +778,7 @@ out:
     mc__buf_free(&b.text);
     smap_free(&b.terms);
     smap_free(&b.cache);
+    smap_free(&b.cm_docs);
     mc__buf_free(&img);
     return rc;
 }

@@ -35,7 +35,7 @@ enum {
 };
 
 static const float FIELD_W[N_FIELDS] = { 1.0f, 0.9f, 0.95f, 1.0f };
-static const float K1 = 1.2f, B = 0.75f;
+static const float K1 = 1.2f, B = 0.75f, COMPLETE_BONUS = 1.3f;
 
 typedef struct variant {
     uint32_t term;
@@ -69,6 +69,7 @@ struct mc_search_ctx {
     uint32_t epoch;
     uint32_t *snip_stamp;
     uint64_t *snip_mask; /* bit i: slot i exact; bit 32+i: slot i fuzzy */
+    uint32_t *snip_ess; /* bit i: slot i matched an essential word (outside parentheses) */
     uint32_t *cand;
     uint32_t n_cand;
     uint32_t *doc_stamp;
@@ -95,13 +96,14 @@ int mc_search_ctx_new(const mc_search *s, mc_search_ctx **out)
     size_t ns = (size_t)s->n_snips + 1, nd = (size_t)s->n_docs + 1;
     c->snip_stamp = calloc(ns, sizeof *c->snip_stamp);
     c->snip_mask = malloc(ns * sizeof *c->snip_mask);
+    c->snip_ess = malloc(ns * sizeof *c->snip_ess);
     c->cand = malloc(ns * sizeof *c->cand);
     c->doc_stamp = calloc(nd, sizeof *c->doc_stamp);
     c->doc_score = malloc(nd * sizeof *c->doc_score);
     c->doc_snip = malloc(nd * sizeof *c->doc_snip);
     c->docs = malloc(nd * sizeof *c->docs);
     int rc = mc_text_new(&c->tx);
-    if (rc || !c->snip_stamp || !c->snip_mask || !c->cand || !c->doc_stamp || !c->doc_score ||
+    if (rc || !c->snip_stamp || !c->snip_mask || !c->snip_ess || !c->cand || !c->doc_stamp || !c->doc_score ||
         !c->doc_snip || !c->docs) {
         mc_search_ctx_free(c);
         return MC_ENOMEM;
@@ -119,6 +121,7 @@ void mc_search_ctx_free(mc_search_ctx *c)
         return;
     free(c->snip_stamp);
     free(c->snip_mask);
+    free(c->snip_ess);
     free(c->cand);
     free(c->doc_stamp);
     free(c->doc_score);
@@ -490,8 +493,9 @@ static int parse(mc_search_ctx *c, const char *q, size_t n)
 
 /* ---- gathering ---- */
 
-static void touch(mc_search_ctx *c, uint32_t snip, uint64_t bit, bool create)
+static void touch(mc_search_ctx *c, uint32_t v, uint64_t bit, uint32_t ess, bool create)
 {
+    uint32_t snip = v & 0xFFFFFFu;
     if (snip >= c->s->n_snips)
         return;
     if (c->snip_stamp[snip] != c->epoch) {
@@ -499,22 +503,25 @@ static void touch(mc_search_ctx *c, uint32_t snip, uint64_t bit, bool create)
             return;
         c->snip_stamp[snip] = c->epoch;
         c->snip_mask[snip] = 0;
+        c->snip_ess[snip] = 0;
         c->cand[c->n_cand++] = snip;
     }
     c->snip_mask[snip] |= bit;
+    if (v >> 31)
+        c->snip_ess[snip] |= ess;
 }
 
-static void walk(mc_search_ctx *c, uint32_t term, uint64_t bit, bool create)
+static void walk(mc_search_ctx *c, uint32_t term, uint64_t bit, uint32_t ess, bool create)
 {
     const unsigned char *tr = sr_term(c->s, term);
     const unsigned char *p = c->s->post + (size_t)mc__rd32(tr + 4) * 4;
     uint32_t df = mc__rd32(tr + 8);
     for (uint32_t i = 0; i < df; i++)
-        touch(c, mc__rd32(p + 4 * i) & 0xFFFFFFu, bit, create);
+        touch(c, mc__rd32(p + 4 * i), bit, ess, create);
 }
 
 /* Mark candidates that contain term by binary search (for very common words). */
-static void probe(mc_search_ctx *c, uint32_t term, uint64_t bit)
+static void probe(mc_search_ctx *c, uint32_t term, uint64_t bit, uint32_t ess)
 {
     const unsigned char *tr = sr_term(c->s, term);
     const unsigned char *p = c->s->post + (size_t)mc__rd32(tr + 4) * 4;
@@ -528,8 +535,11 @@ static void probe(mc_search_ctx *c, uint32_t term, uint64_t bit)
             else
                 hi = mid;
         }
-        if (lo < df && (mc__rd32(p + 4 * lo) & 0xFFFFFFu) == snip)
+        if (lo < df && (mc__rd32(p + 4 * lo) & 0xFFFFFFu) == snip) {
             c->snip_mask[snip] |= bit;
+            if (mc__rd32(p + 4 * lo) >> 31)
+                c->snip_ess[snip] |= ess;
+        }
     }
 }
 
@@ -546,17 +556,18 @@ static void gather(mc_search_ctx *c)
                 if (term == UINT32_MAX || term >= s->n_terms)
                     continue;
                 uint64_t bit = v == 0 ? 1ull << i : 1ull << (32 + i);
+                uint32_t ess = 1u << i;
                 uint32_t df = term_df(s, term);
                 if (pass == 0) {
                     if (df <= DF_CREATE)
-                        walk(c, term, bit, true);
+                        walk(c, term, bit, ess, true);
                 } else if (df > DF_CREATE) {
                     if (c->n_cand == 0)
-                        walk(c, term, bit, true);
+                        walk(c, term, bit, ess, true);
                     else if ((uint64_t)c->n_cand * 20 < df)
-                        probe(c, term, bit);
+                        probe(c, term, bit, ess);
                     else
-                        walk(c, term, bit, false);
+                        walk(c, term, bit, ess, false);
                 }
             }
         }
@@ -564,7 +575,8 @@ static void gather(mc_search_ctx *c)
 
 /* ---- scoring ---- */
 
-static float text_score(const mc_search_ctx *c, uint64_t mask, const unsigned char *snip)
+static float text_score(const mc_search_ctx *c, uint64_t mask, uint32_t ess,
+                        const unsigned char *snip)
 {
     float score = 0, covered = 0;
     for (uint32_t k = 0; k < c->n_clauses; k++) {
@@ -593,7 +605,20 @@ static float text_score(const mc_search_ctx *c, uint64_t mask, const unsigned ch
     unsigned field = snip[10] < N_FIELDS ? snip[10] : 0;
     float len = (float)snip[11];
     float norm = (K1 + 1) / (1 + K1 * (1 - B + B * len / c->s->avg_tokens[field]));
-    return score * norm * FIELD_W[field] * cov * cov;
+    /* a text whose every essential word the query matched is exactly what was asked for */
+    uint32_t seen[MAX_SLOTS], n_seen = 0;
+    for (uint32_t i = 0; i < c->n_slots; i++) {
+        if (!(ess >> i & 1))
+            continue;
+        uint32_t id = mask >> i & 1 ? c->slots[i].exact : 0x80000000u | i;
+        bool dup = false;
+        for (uint32_t k = 0; k < n_seen && !dup; k++)
+            dup = seen[k] == id;
+        if (!dup)
+            seen[n_seen++] = id;
+    }
+    float complete = n_seen >= snip[11] ? COMPLETE_BONUS : 1.0f;
+    return score * norm * FIELD_W[field] * cov * cov * complete;
 }
 
 static bool better(const mc_search_ctx *c, uint32_t a, uint32_t b)
@@ -655,7 +680,7 @@ static void rank(mc_search_ctx *c, const mc_search_opts *o, mc_search_result *ou
         uint32_t doc = mc__rd32(sn);
         if (doc >= s->n_docs || !mc__sr_doc_ok(s, doc, o))
             continue;
-        float sc = text_score(c, c->snip_mask[si], sn);
+        float sc = text_score(c, c->snip_mask[si], c->snip_ess[si], sn);
         if (!(sr_doc(s, doc)[9] & DOC_BILLABLE))
             sc *= 0.85f;
         if (c->doc_stamp[doc] != c->epoch) {
