@@ -20,9 +20,15 @@
  *            | essential << 31 (the word is outside parentheses and brackets);
  *            each term's list sorted by snippet id
  *   tris     n_tris x {trigram u32, offset u32, count u32}, sorted by trigram
- *   tripost  term ids (u32), each trigram's list ascending
+ *   tripost  surface word ids (u32), each trigram's list ascending
  *   termstr  term bytes
  *   text     snippet texts (titles, inclusion terms, index paths)
+ *   surf     n_surf x {string offset u32, length u32, term id u32}: every folded
+ *            word as written in the texts ("sinusitis") and its index term
+ *            ("sinus"), sorted by (length, bytes); typo and prefix matching
+ *            work on these, so a misspelling is compared with real words
+ *   surflen  (MAX_TERM + 2) x u32: first surface id of each length
+ *   surfstr  surface word bytes
  *
  * Invariants checked at open: every table lies inside the section and has
  * the size its count implies; every doc, snippet and term record points
@@ -38,25 +44,41 @@
 
 enum {
     SR_MAGIC = 0x5253434Du, /* "MCSR" */
-    SR_VERSION = 1,
+    SR_VERSION = 2,
     SR_HDR = 64,
     DOC_SIZE = 24,
     SNIP_SIZE = 12,
     TERM_SIZE = 16,
     TRI_SIZE = 12,
+    SURF_SIZE = 12,
     MAX_TERM = 48, /* longest indexed term in bytes; longer tokens are cut */
     MAX_SNIPS = 1 << 24,
     DOC_BILLABLE = 1,
     N_FIELDS = 4,
 };
 
-enum { T_DOCS, T_SNIPS, T_TERMS, T_LENIDX, T_POST, T_TRIS, T_TRIPOST, T_TERMSTR, T_TEXT, T_COUNT };
+enum {
+    T_DOCS,
+    T_SNIPS,
+    T_TERMS,
+    T_LENIDX,
+    T_POST,
+    T_TRIS,
+    T_TRIPOST,
+    T_TERMSTR,
+    T_TEXT,
+    T_SURF,
+    T_SURFLEN,
+    T_SURFSTR,
+    T_COUNT
+};
 
 struct mc_search {
     const mc_bundle *bundle;
-    const unsigned char *docs, *snips, *terms, *lenidx, *post, *tris, *tripost;
-    const char *termstr, *text;
-    uint32_t n_docs, n_snips, n_terms, n_post, n_tris, n_tripost, termstr_n, text_n;
+    const unsigned char *docs, *snips, *terms, *lenidx, *post, *tris, *tripost, *surf, *surflen;
+    const char *termstr, *text, *surfstr;
+    uint32_t n_docs, n_snips, n_terms, n_post, n_tris, n_tripost, termstr_n, text_n, n_surf,
+        surfstr_n;
     float avg_tokens[N_FIELDS];
 };
 

@@ -53,6 +53,7 @@ typedef struct sb {
     smap terms; /* analysed term -> term temp id (val = df while counting) */
     smap cache; /* folded token -> analysed term id + 1, 0 = stop word */
     smap cm_docs; /* undotted ICD-10-CM code -> document (collection index) */
+    smap surf; /* folded word as written -> term temp id */
     uint32_t n_index, n_index_missing; /* index entries added / pointing to unknown codes */
 } sb;
 
@@ -464,10 +465,18 @@ static int analyze_all(sb *b, mc_text *tx, tpost **out, size_t *n_out, uint8_t *
                     continue;
                 }
                 long te = smap_get(&b->terms, term, tn, true);
-                if (te < 0) {
+                char folded[4 * MAX_TERM];
+                size_t fn = mc_text_fold_token(s + t.start, t.end - t.start, folded, sizeof folded);
+                while (fn > MAX_TERM || (fn > 0 && fn < sizeof folded &&
+                                         ((unsigned char)folded[fn] & 0xC0) == 0x80))
+                    fn--;
+                long se = (te >= 0 && fn) ? smap_get(&b->surf, folded, fn, true) : -2;
+                if (te < 0 || se == -1) {
                     free(p);
                     return MC_ENOMEM;
                 }
+                if (se >= 0)
+                    b->surf.val[se] = (uint32_t)te;
                 b->cache.val[ce] = ((uint32_t)te + 1) | (unspec ? 0x80000000u : 0);
             }
             if (b->cache.val[ce] == UINT32_MAX)
@@ -492,6 +501,33 @@ static int analyze_all(sb *b, mc_text *tx, tpost **out, size_t *n_out, uint8_t *
                 /* position (7 bits) and whether the word is essential (outside parentheses) */
                 p[n].value = si | (pos > 127 ? 127u : pos) << 24 | (depth == 0 ? 1u << 31 : 0);
                 n++;
+                /* "40.0-44.9": a decimal number is also found by its whole part ("BMI 40") */
+                if ((t.flags & MC_TOK_DOT) && s[t.start] >= '0' && s[t.start] <= '9') {
+                    size_t k = t.start;
+                    while (k < t.end && s[k] >= '0' && s[k] <= '9')
+                        k++;
+                    long ie = smap_get(&b->terms, s + t.start, k - t.start, true);
+                    if (ie < 0) {
+                        free(p);
+                        return MC_ENOMEM;
+                    }
+                    bool idup = false;
+                    for (size_t q = first; q < n && !idup; q++)
+                        idup = p[q].term == (uint32_t)ie;
+                    if (!idup) {
+                        if (n == cap) {
+                            tpost *g = realloc(p, (cap *= 2) * sizeof *p);
+                            if (!g) {
+                                free(p);
+                                return MC_ENOMEM;
+                            }
+                            p = g;
+                        }
+                        p[n].term = (uint32_t)ie;
+                        p[n].value = si | (pos > 127 ? 127u : pos) << 24;
+                        n++;
+                    }
+                }
             }
             pos++;
         }
@@ -529,8 +565,11 @@ static int write_section(sb *b, const tpost *tp, size_t n_tp, const uint8_t *nto
     uint32_t *df = calloc(nt + 1, sizeof *df), *start = calloc(nt + 2, sizeof *start);
     uint32_t *post = malloc((n_tp + 1) * sizeof *post);
     uint64_t *tri = NULL;
+    uint32_t *sorder = NULL;
     size_t n_tri = 0;
-    mc__buf t_terms, t_tris, t_tripost, t_termstr;
+    mc__buf t_terms, t_tris, t_tripost, t_termstr, t_surf, t_surfstr;
+    mc__buf_init(&t_surf, 0);
+    mc__buf_init(&t_surfstr, 0);
     mc__buf_init(&t_terms, 0);
     mc__buf_init(&t_tris, 0);
     mc__buf_init(&t_tripost, 0);
@@ -553,27 +592,32 @@ static int write_section(sb *b, const tpost *tp, size_t n_tp, const uint8_t *nto
     for (uint32_t i = nt; i > 0; i--)
         start[i] = start[i - 1];
     start[0] = 0;
-    /* terms, length index, trigrams */
-    uint32_t lenidx[MAX_TERM + 2];
+    /* surface words, sorted like the terms, and their trigrams */
+    uint32_t ns = b->surf.n;
+    sorder = malloc((ns + 1) * sizeof *sorder);
+    if (!sorder)
+        goto out;
+    for (uint32_t i = 0; i < ns; i++)
+        sorder[i] = i;
+    g_terms = &b->surf;
+    qsort(sorder, ns, sizeof *sorder, term_cmp);
+    uint32_t surflen[MAX_TERM + 2];
     uint32_t cur_len = 0;
-    size_t tri_cap = (size_t)nt * 12 + 16;
+    size_t tri_cap = (size_t)ns * 12 + 16;
     tri = malloc(tri_cap * sizeof *tri);
     if (!tri)
         goto out;
-    for (uint32_t i = 0; i < nt; i++) {
-        uint32_t e = order[i];
-        const char *k = b->terms.pool.p + b->terms.key_off[e];
-        uint32_t kl = b->terms.key_len[e];
+    for (uint32_t i = 0; i < ns; i++) {
+        uint32_t e = sorder[i];
+        const char *k = b->surf.pool.p + b->surf.key_off[e];
+        uint32_t kl = b->surf.key_len[e];
         while (cur_len <= kl && cur_len <= MAX_TERM)
-            lenidx[cur_len++] = i;
-        unsigned char rec[TERM_SIZE];
-        put32(rec, (uint32_t)t_termstr.n);
-        put32(rec + 4, start[i]);
-        put32(rec + 8, df[i]);
-        put32(rec + 12, kl);
-        mc__buf_append(&t_terms, rec, sizeof rec);
-        mc__buf_append(&t_termstr, k, kl);
-        /* trigrams of "^term$" */
+            surflen[cur_len++] = i;
+        mc__buf_u32(&t_surf, (uint32_t)t_surfstr.n);
+        mc__buf_u32(&t_surf, kl);
+        mc__buf_u32(&t_surf, rank[b->surf.val[e]]);
+        mc__buf_append(&t_surfstr, k, kl);
+        /* trigrams of "^word$" */
         char pad[MAX_TERM + 3];
         pad[0] = '^';
         memcpy(pad + 1, k, kl);
@@ -589,6 +633,25 @@ static int write_section(sb *b, const tpost *tp, size_t n_tp, const uint8_t *nto
             }
             tri[n_tri++] = (uint64_t)g << 32 | i;
         }
+    }
+    while (cur_len <= MAX_TERM + 1)
+        surflen[cur_len++] = ns;
+    /* terms, length index */
+    uint32_t lenidx[MAX_TERM + 2];
+    cur_len = 0;
+    for (uint32_t i = 0; i < nt; i++) {
+        uint32_t e = order[i];
+        const char *k = b->terms.pool.p + b->terms.key_off[e];
+        uint32_t kl = b->terms.key_len[e];
+        while (cur_len <= kl && cur_len <= MAX_TERM)
+            lenidx[cur_len++] = i;
+        unsigned char rec[TERM_SIZE];
+        put32(rec, (uint32_t)t_termstr.n);
+        put32(rec + 4, start[i]);
+        put32(rec + 8, df[i]);
+        put32(rec + 12, kl);
+        mc__buf_append(&t_terms, rec, sizeof rec);
+        mc__buf_append(&t_termstr, k, kl);
     }
     while (cur_len <= MAX_TERM + 1)
         lenidx[cur_len++] = nt;
@@ -615,6 +678,7 @@ static int write_section(sb *b, const tpost *tp, size_t n_tp, const uint8_t *nto
     size_t sizes[T_COUNT] = {
         (size_t)b->n_docs * DOC_SIZE, (size_t)b->n_snips * SNIP_SIZE, t_terms.n,
         sizeof lenidx, n_tp * 4, t_tris.n, t_tripost.n, t_termstr.n, b->text.n,
+        t_surf.n, sizeof surflen, t_surfstr.n,
     };
     size_t off = SR_HDR + T_COUNT * 8;
     uint32_t offs[T_COUNT];
@@ -628,7 +692,8 @@ static int write_section(sb *b, const tpost *tp, size_t n_tp, const uint8_t *nto
         goto out;
     }
     uint32_t hdr[16] = { SR_MAGIC, SR_VERSION, b->n_docs, b->n_snips, nt, (uint32_t)n_tp, n_tris,
-                         n_tripost, (uint32_t)t_termstr.n, (uint32_t)b->text.n, 0, 0,
+                         n_tripost, (uint32_t)t_termstr.n, (uint32_t)b->text.n, ns,
+                         (uint32_t)t_surfstr.n,
                          fbits(avg[0]), fbits(avg[1]), fbits(avg[2]), fbits(avg[3]) };
     for (int i = 0; i < 16; i++)
         mc__buf_u32(out, hdr[i]);
@@ -679,6 +744,12 @@ static int write_section(sb *b, const tpost *tp, size_t n_tp, const uint8_t *nto
         case T_TRIPOST: mc__buf_append(out, t_tripost.p, t_tripost.n); break;
         case T_TERMSTR: mc__buf_append(out, t_termstr.p, t_termstr.n); break;
         case T_TEXT: mc__buf_append(out, b->text.p, b->text.n); break;
+        case T_SURF: mc__buf_append(out, t_surf.p, t_surf.n); break;
+        case T_SURFLEN:
+            for (int i = 0; i < MAX_TERM + 2; i++)
+                mc__buf_u32(out, surflen[i]);
+            break;
+        case T_SURFSTR: mc__buf_append(out, t_surfstr.p, t_surfstr.n); break;
         }
     }
     rc = out->err ? out->err : t_terms.err ? t_terms.err : t_tris.err ? t_tris.err : MC_OK;
@@ -689,6 +760,9 @@ out:
     free(start);
     free(post);
     free(tri);
+    free(sorder);
+    mc__buf_free(&t_surf);
+    mc__buf_free(&t_surfstr);
     mc__buf_free(&t_terms);
     mc__buf_free(&t_tris);
     mc__buf_free(&t_tripost);
@@ -755,6 +829,7 @@ MC_BUILD_PART(search, 2)
     int rc = smap_init(&b.terms, 1 << 16);
     rc = rc ? rc : smap_init(&b.cache, 1 << 16);
     rc = rc ? rc : smap_init(&b.cm_docs, 1 << 17);
+    rc = rc ? rc : smap_init(&b.surf, 1 << 16);
     rc = rc ? rc : collect_cm(&b);
     rc = rc ? rc : collect_index(&b);
     rc = rc ? rc : collect_pcs(&b);
@@ -779,6 +854,7 @@ out:
     smap_free(&b.terms);
     smap_free(&b.cache);
     smap_free(&b.cm_docs);
+    smap_free(&b.surf);
     mc__buf_free(&img);
     return rc;
 }

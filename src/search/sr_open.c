@@ -41,6 +41,8 @@ int mc_search_open(const mc_bundle *b, mc_search **out, mc_diag *diag)
     s->n_tripost = mc__rd32(p + 28);
     s->termstr_n = mc__rd32(p + 32);
     s->text_n = mc__rd32(p + 36);
+    s->n_surf = mc__rd32(p + 40);
+    s->surfstr_n = mc__rd32(p + 44);
     for (int i = 0; i < N_FIELDS; i++) {
         float a = fl(p + 48 + 4 * i);
         s->avg_tokens[i] = a >= 0.5f && a < 1000.0f ? a : 1.0f;
@@ -49,6 +51,7 @@ int mc_search_open(const mc_bundle *b, mc_search **out, mc_diag *diag)
         (uint64_t)s->n_docs * DOC_SIZE, (uint64_t)s->n_snips * SNIP_SIZE,
         (uint64_t)s->n_terms * TERM_SIZE, (MAX_TERM + 2) * 4, (uint64_t)s->n_post * 4,
         (uint64_t)s->n_tris * TRI_SIZE, (uint64_t)s->n_tripost * 4, s->termstr_n, s->text_n,
+        (uint64_t)s->n_surf * SURF_SIZE, (MAX_TERM + 2) * 4, s->surfstr_n,
     };
     const unsigned char *tab[T_COUNT];
     for (int i = 0; i < T_COUNT; i++) {
@@ -68,6 +71,9 @@ int mc_search_open(const mc_bundle *b, mc_search **out, mc_diag *diag)
     s->tripost = tab[T_TRIPOST];
     s->termstr = (const char *)tab[T_TERMSTR];
     s->text = (const char *)tab[T_TEXT];
+    s->surf = tab[T_SURF];
+    s->surflen = tab[T_SURFLEN];
+    s->surfstr = (const char *)tab[T_SURFSTR];
     int bad = 0;
     if (s->n_snips >= MAX_SNIPS)
         bad = 1;
@@ -90,12 +96,19 @@ int mc_search_open(const mc_bundle *b, mc_search **out, mc_diag *diag)
         if (so + len > s->termstr_n || po + df > s->n_post || len == 0 || len > MAX_TERM)
             bad = 4;
     }
-    uint32_t prev = 0;
+    uint32_t prev = 0, prev2 = 0;
     for (int i = 0; i < MAX_TERM + 2 && !bad; i++) {
-        uint32_t v = mc__rd32(s->lenidx + 4 * i);
-        if (v < prev || v > s->n_terms)
+        uint32_t v = mc__rd32(s->lenidx + 4 * i), v2 = mc__rd32(s->surflen + 4 * i);
+        if (v < prev || v > s->n_terms || v2 < prev2 || v2 > s->n_surf)
             bad = 5;
         prev = v;
+        prev2 = v2;
+    }
+    for (uint32_t i = 0; i < s->n_surf && !bad; i++) {
+        const unsigned char *t = s->surf + (size_t)i * SURF_SIZE;
+        uint64_t so = mc__rd32(t), len = mc__rd32(t + 4);
+        if (so + len > s->surfstr_n || len == 0 || len > MAX_TERM || mc__rd32(t + 8) >= s->n_terms)
+            bad = 7;
     }
     for (uint32_t i = 0; i < s->n_tris && !bad; i++) {
         const unsigned char *t = s->tris + (size_t)i * TRI_SIZE;

@@ -29,9 +29,11 @@ enum {
     MAX_ALTS = 6,
     MAX_FUZZY = 6,
     MAX_TOKENS = 64,
-    DF_CREATE = 20000, /* words in more texts than this only re-score candidates */
+    DF_CREATE = 5000, /* words in more texts than this only mark existing candidates... */
+    MIN_CAND = 1000, /* ...once there are this many */
     ARENA_BLOCK = 256 * 1024,
     ARENA_CAP = 32u << 20,
+    MEMO_SIZE = 1024, /* power of two */
 };
 
 static const float FIELD_W[N_FIELDS] = { 1.0f, 0.9f, 0.95f, 1.0f };
@@ -61,6 +63,15 @@ typedef struct clause {
     float w;
 } clause;
 
+/* The part of a text's score that depends only on which query words it matched. */
+typedef struct mask_score {
+    uint64_t mask;
+    uint32_t ess;
+    uint32_t stamp; /* == ctx epoch when valid */
+    float score, cov;
+    uint32_t n_ess; /* distinct query words matched outside parentheses */
+} mask_score;
+
 struct mc_search_ctx {
     const mc_search *s;
     mc_text *tx;
@@ -84,6 +95,7 @@ struct mc_search_ctx {
     uint32_t n_clauses;
     mc_str notes[2 * MAX_CLAUSES];
     uint32_t n_notes;
+    mask_score memo[MEMO_SIZE];
 };
 
 int mc_search_ctx_new(const mc_search *s, mc_search_ctx **out)
@@ -215,25 +227,33 @@ static void add_fuzzy(const mc_search *s, slot *sl, uint32_t term, float w)
     }
 }
 
-/* Words of the index within distance 1 (2 for long words) of stem or folded. */
-static void typo_candidates(mc_search_ctx *c, slot *sl, const char *stem, size_t sn,
-                            const char *folded, size_t fn)
+static const unsigned char *surf_rec(const mc_search *s, uint32_t i)
+{
+    return s->surf + (size_t)i * SURF_SIZE;
+}
+
+/*
+ * Words of the texts within edit distance 1 (2 for words of 8 bytes or more)
+ * of the folded query word, found through the trigram index over surface
+ * words: a candidate must share all but 4 trigrams per allowed edit.
+ */
+static void typo_candidates(mc_search_ctx *c, slot *sl, const char *w, size_t wn)
 {
     const mc_search *s = c->s;
-    unsigned maxd = sn >= 8 ? 2 : 1;
-    if (sn < 4 || sn > MAX_TERM - 2)
+    unsigned maxd = wn >= 8 ? 2 : 1;
+    if (wn < 4 || wn > MAX_TERM - 2)
         return;
-    uint32_t lo_len = (uint32_t)(sn - maxd), hi_len = (uint32_t)(sn + maxd);
+    uint32_t lo_len = (uint32_t)(wn - maxd), hi_len = (uint32_t)(wn + maxd);
     if (hi_len > MAX_TERM)
         hi_len = MAX_TERM;
-    uint32_t id_lo = mc__rd32(s->lenidx + 4 * lo_len), id_hi = mc__rd32(s->lenidx + 4 * (hi_len + 1));
+    uint32_t id_lo = mc__rd32(s->surflen + 4 * lo_len);
+    uint32_t id_hi = mc__rd32(s->surflen + 4 * (hi_len + 1));
     char pad[MAX_TERM + 3];
     pad[0] = '^';
-    memcpy(pad + 1, stem, sn);
-    pad[sn + 1] = '$';
-    size_t ntri = sn;
-    /* gather term ids per trigram within the length window */
-    size_t cap = 4096, n = 0;
+    memcpy(pad + 1, w, wn);
+    pad[wn + 1] = '$';
+    size_t ntri = wn;
+    size_t cap = 8192, n = 0;
     uint32_t *ids = mc__arena_alloc(&c->arena, cap * sizeof *ids);
     if (!ids)
         return;
@@ -253,7 +273,6 @@ static void typo_candidates(mc_search_ctx *c, slot *sl, const char *stem, size_t
         const unsigned char *t = s->tris + (size_t)lo * TRI_SIZE;
         uint32_t off = mc__rd32(t + 4), cnt = mc__rd32(t + 8);
         const unsigned char *list = s->tripost + (size_t)off * 4;
-        /* binary search the id window */
         uint32_t a = 0, b = cnt;
         while (a < b) {
             uint32_t mid = a + (b - a) / 2;
@@ -262,55 +281,49 @@ static void typo_candidates(mc_search_ctx *c, slot *sl, const char *stem, size_t
             else
                 b = mid;
         }
-        for (uint32_t k = a; k < cnt; k++) {
+        for (uint32_t k = a; k < cnt && n < cap; k++) {
             uint32_t id = mc__rd32(list + 4 * k);
             if (id >= id_hi)
-                break;
-            if (n == cap)
                 break;
             ids[n++] = id;
         }
     }
     qsort(ids, n, sizeof *ids, u32_cmp);
-    size_t need = ntri > 3 * maxd ? ntri - 3 * maxd : 1;
+    size_t need = ntri > 4 * maxd ? ntri - 4 * maxd : 1;
     for (size_t i = 0; i < n;) {
         size_t j = i;
         while (j < n && ids[j] == ids[i])
             j++;
-        if (j - i >= need && ids[i] < s->n_terms) {
-            const unsigned char *tr = sr_term(s, ids[i]);
-            const char *w = s->termstr + mc__rd32(tr);
-            size_t wn = mc__rd32(tr + 12);
-            unsigned d = osa(stem, sn, w, wn, maxd);
-            unsigned d2 = osa(folded, fn, w, wn, maxd);
-            if (d2 < d)
-                d = d2;
+        if (j - i >= need && ids[i] < s->n_surf) {
+            const unsigned char *r = surf_rec(s, ids[i]);
+            unsigned d = osa(w, wn, s->surfstr + mc__rd32(r), mc__rd32(r + 4), maxd);
             if (d >= 1 && d <= maxd)
-                add_fuzzy(s, sl, ids[i], d == 1 ? 0.8f : 0.6f);
+                add_fuzzy(s, sl, mc__rd32(r + 8), d == 1 ? 0.8f : 0.6f);
         }
         i = j;
     }
 }
 
-/* Index words that start with prefix (the word being typed). */
+/* Index words that start with the word being typed (the last word of the query). */
 static void prefix_candidates(const mc_search *s, slot *sl, const char *p, size_t pn)
 {
     if (pn < 3 || pn >= MAX_TERM)
         return;
     for (size_t len = pn + 1; len <= MAX_TERM; len++) {
-        uint32_t lo = mc__rd32(s->lenidx + 4 * len), hi = mc__rd32(s->lenidx + 4 * (len + 1));
+        uint32_t lo = mc__rd32(s->surflen + 4 * len), hi = mc__rd32(s->surflen + 4 * (len + 1));
+        uint32_t end = hi;
         while (lo < hi) {
             uint32_t mid = lo + (hi - lo) / 2;
-            if (memcmp(s->termstr + mc__rd32(sr_term(s, mid)), p, pn) < 0)
+            if (memcmp(s->surfstr + mc__rd32(surf_rec(s, mid)), p, pn) < 0)
                 lo = mid + 1;
             else
                 hi = mid;
         }
-        uint32_t end = mc__rd32(s->lenidx + 4 * (len + 1));
-        for (uint32_t i = lo; i < end && i < s->n_terms; i++) {
-            if (memcmp(s->termstr + mc__rd32(sr_term(s, i)), p, pn) != 0)
+        for (uint32_t i = lo; i < end && i < s->n_surf; i++) {
+            const unsigned char *r = surf_rec(s, i);
+            if (mc__rd32(r + 4) != len || memcmp(s->surfstr + mc__rd32(r), p, pn) != 0)
                 break;
-            add_fuzzy(s, sl, i, 0.9f);
+            add_fuzzy(s, sl, mc__rd32(r + 8), 0.9f);
         }
     }
 }
@@ -352,7 +365,7 @@ static int new_slot(mc_search_ctx *c, const char *term, size_t tn, const char *f
     if (sl->exact == UINT32_MAX && fuzzy) {
         if (last_word)
             prefix_candidates(s, sl, folded, fn);
-        typo_candidates(c, sl, term, tn, folded, fn);
+        typo_candidates(c, sl, folded, fn);
     }
     if (sl->exact != UINT32_MAX) {
         sl->idf = idf_of(s, term_df(s, sl->exact));
@@ -543,40 +556,59 @@ static void probe(mc_search_ctx *c, uint32_t term, uint64_t bit, uint32_t ess)
     }
 }
 
+typedef struct pending {
+    uint32_t term, df, ess;
+    uint64_t bit;
+} pending;
+
+static int pending_cmp(const void *a, const void *b)
+{
+    const pending *x = a, *y = b;
+    return x->df < y->df ? -1 : x->df > y->df;
+}
+
+/*
+ * Rarest words first: they create the candidate texts; once there are
+ * enough candidates, more common words (df > DF_CREATE) only mark the
+ * candidates that contain them (binary search when that is cheaper than a
+ * walk). A text with none of the selective words cannot reach the top with
+ * coverage squared in the score, and skipping it keeps the query fast.
+ */
 static void gather(mc_search_ctx *c)
 {
     const mc_search *s = c->s;
+    pending pv[MAX_SLOTS * (MAX_FUZZY + 1)];
+    uint32_t np = 0;
     c->n_cand = 0;
-    /* pass 1: selective words create candidates */
-    for (int pass = 0; pass < 2; pass++)
-        for (uint32_t i = 0; i < c->n_slots; i++) {
-            slot *sl = &c->slots[i];
-            for (uint32_t v = 0; v <= sl->n_fuzzy; v++) {
-                uint32_t term = v == 0 ? sl->exact : sl->fuzzy[v - 1].term;
-                if (term == UINT32_MAX || term >= s->n_terms)
-                    continue;
-                uint64_t bit = v == 0 ? 1ull << i : 1ull << (32 + i);
-                uint32_t ess = 1u << i;
-                uint32_t df = term_df(s, term);
-                if (pass == 0) {
-                    if (df <= DF_CREATE)
-                        walk(c, term, bit, ess, true);
-                } else if (df > DF_CREATE) {
-                    if (c->n_cand == 0)
-                        walk(c, term, bit, ess, true);
-                    else if ((uint64_t)c->n_cand * 20 < df)
-                        probe(c, term, bit, ess);
-                    else
-                        walk(c, term, bit, ess, false);
-                }
-            }
+    for (uint32_t i = 0; i < c->n_slots; i++) {
+        slot *sl = &c->slots[i];
+        for (uint32_t v = 0; v <= sl->n_fuzzy; v++) {
+            uint32_t term = v == 0 ? sl->exact : sl->fuzzy[v - 1].term;
+            if (term == UINT32_MAX || term >= s->n_terms)
+                continue;
+            pv[np].term = term;
+            pv[np].df = term_df(s, term);
+            pv[np].bit = v == 0 ? 1ull << i : 1ull << (32 + i);
+            pv[np].ess = 1u << i;
+            np++;
         }
+    }
+    qsort(pv, np, sizeof pv[0], pending_cmp);
+    for (uint32_t k = 0; k < np; k++) {
+        const pending *p = &pv[k];
+        if (p->df <= DF_CREATE || c->n_cand == 0 ||
+            (c->n_cand < MIN_CAND && c->n_cand + p->df <= 4 * DF_CREATE))
+            walk(c, p->term, p->bit, p->ess, true);
+        else if ((uint64_t)c->n_cand * 20 < p->df)
+            probe(c, p->term, p->bit, p->ess);
+        else
+            walk(c, p->term, p->bit, p->ess, false);
+    }
 }
 
 /* ---- scoring ---- */
 
-static float text_score(const mc_search_ctx *c, uint64_t mask, uint32_t ess,
-                        const unsigned char *snip)
+static void score_mask(const mc_search_ctx *c, uint64_t mask, uint32_t ess, mask_score *m)
 {
     float score = 0, covered = 0;
     for (uint32_t k = 0; k < c->n_clauses; k++) {
@@ -601,11 +633,8 @@ static float text_score(const mc_search_ctx *c, uint64_t mask, uint32_t ess,
         score += cl->w * best;
         covered += best;
     }
-    float cov = covered / (float)c->n_clauses;
-    unsigned field = snip[10] < N_FIELDS ? snip[10] : 0;
-    float len = (float)snip[11];
-    float norm = (K1 + 1) / (1 + K1 * (1 - B + B * len / c->s->avg_tokens[field]));
-    /* a text whose every essential word the query matched is exactly what was asked for */
+    m->score = score;
+    m->cov = covered / (float)c->n_clauses;
     uint32_t seen[MAX_SLOTS], n_seen = 0;
     for (uint32_t i = 0; i < c->n_slots; i++) {
         if (!(ess >> i & 1))
@@ -617,8 +646,27 @@ static float text_score(const mc_search_ctx *c, uint64_t mask, uint32_t ess,
         if (!dup)
             seen[n_seen++] = id;
     }
-    float complete = n_seen >= snip[11] ? COMPLETE_BONUS : 1.0f;
-    return score * norm * FIELD_W[field] * cov * cov * complete;
+    m->n_ess = n_seen;
+}
+
+static float text_score(mc_search_ctx *c, uint64_t mask, uint32_t ess, const unsigned char *snip)
+{
+    /* texts share few distinct match patterns: score each pattern once per query */
+    uint64_t h = (mask ^ (mask >> 29) ^ ((uint64_t)ess * 0x9E3779B97F4A7C15ull)) * 0xBF58476D1CE4E5B9ull;
+    mask_score *m = &c->memo[(h >> 54) & (MEMO_SIZE - 1)];
+    if (m->stamp != c->epoch || m->mask != mask || m->ess != ess) {
+        m->stamp = c->epoch;
+        m->mask = mask;
+        m->ess = ess;
+        score_mask(c, mask, ess, m);
+    }
+    unsigned field = snip[10] < N_FIELDS ? snip[10] : 0;
+    float len = (float)snip[11];
+    float norm = (K1 + 1) / (1 + K1 * (1 - B + B * len / c->s->avg_tokens[field]));
+    /* a text whose every essential word the query matched, and that matches the whole
+     * query, is exactly what was asked for */
+    float complete = m->n_ess >= snip[11] && m->cov > 0.95f ? COMPLETE_BONUS : 1.0f;
+    return m->score * norm * FIELD_W[field] * m->cov * m->cov * complete;
 }
 
 static bool better(const mc_search_ctx *c, uint32_t a, uint32_t b)
@@ -770,7 +818,9 @@ int mc_search_query(mc_search_ctx *c, const char *q, size_t n, const mc_search_o
     if (!hits)
         return MC_ENOMEM;
     uint32_t nh;
-    if (mc__sr_typeahead(c->s, q, n, &o, hits, &nh)) {
+    mc_abbrev_entry ae;
+    bool is_abbrev = c->ab && mc_abbrev_lookup(c->ab, q, n, &ae) == MC_OK;
+    if (!is_abbrev && mc__sr_typeahead(c->s, q, n, &o, hits, &nh)) {
         out->hits = hits;
         out->n = nh;
         out->typeahead = true;
