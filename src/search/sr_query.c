@@ -69,6 +69,7 @@ typedef struct mask_score {
     uint32_t ess;
     uint32_t stamp; /* == ctx epoch when valid */
     float score, cov;
+    float least; /* the weakest clause's score */
     uint32_t n_ess; /* distinct query words matched outside parentheses */
 } mask_score;
 
@@ -194,11 +195,6 @@ static unsigned osa(const char *a, size_t an, const char *b, size_t bn, unsigned
     return p[bn];
 }
 
-static int u32_cmp(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return x < y ? -1 : x > y;
-}
 
 static void add_fuzzy(const mc_search *s, slot *sl, uint32_t term, float w)
 {
@@ -288,19 +284,24 @@ static void typo_candidates(mc_search_ctx *c, slot *sl, const char *w, size_t wn
             ids[n++] = id;
         }
     }
-    qsort(ids, n, sizeof *ids, u32_cmp);
+    /* count shared trigrams per word with a small open-addressing table */
     size_t need = ntri > 4 * maxd ? ntri - 4 * maxd : 1;
-    for (size_t i = 0; i < n;) {
-        size_t j = i;
-        while (j < n && ids[j] == ids[i])
-            j++;
-        if (j - i >= need && ids[i] < s->n_surf) {
+    uint32_t slots = 2 * (uint32_t)cap;
+    uint32_t *key = mc__arena_alloc(&c->arena, slots * sizeof *key);
+    uint8_t *cnt = mc__arena_zalloc(&c->arena, slots);
+    if (!key || !cnt)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t h = (ids[i] * 2654435761u) & (slots - 1);
+        while (cnt[h] && key[h] != ids[i])
+            h = (h + 1) & (slots - 1);
+        key[h] = ids[i];
+        if (cnt[h] < 255 && ++cnt[h] == need && ids[i] < s->n_surf) {
             const unsigned char *r = surf_rec(s, ids[i]);
             unsigned d = osa(w, wn, s->surfstr + mc__rd32(r), mc__rd32(r + 4), maxd);
             if (d >= 1 && d <= maxd)
                 add_fuzzy(s, sl, mc__rd32(r + 8), d == 1 ? 0.8f : 0.6f);
         }
-        i = j;
     }
 }
 
@@ -367,6 +368,16 @@ static int new_slot(mc_search_ctx *c, const char *term, size_t tn, const char *f
             prefix_candidates(s, sl, folded, fn);
         typo_candidates(c, sl, folded, fn);
     }
+    /* only the nearest corrections: a distance-2 word does not ride on a distance-1 weight */
+    float top = 0;
+    for (uint32_t i = 0; i < sl->n_fuzzy; i++)
+        if (sl->fuzzy[i].w > top)
+            top = sl->fuzzy[i].w;
+    uint32_t kept = 0;
+    for (uint32_t i = 0; i < sl->n_fuzzy; i++)
+        if (sl->fuzzy[i].w == top)
+            sl->fuzzy[kept++] = sl->fuzzy[i];
+    sl->n_fuzzy = kept;
     if (sl->exact != UINT32_MAX) {
         sl->idf = idf_of(s, term_df(s, sl->exact));
     } else if (sl->n_fuzzy) {
@@ -610,7 +621,7 @@ static void gather(mc_search_ctx *c)
 
 static void score_mask(const mc_search_ctx *c, uint64_t mask, uint32_t ess, mask_score *m)
 {
-    float score = 0, covered = 0;
+    float score = 0, covered = 0, least = 1;
     for (uint32_t k = 0; k < c->n_clauses; k++) {
         const clause *cl = &c->clauses[k];
         float best = 0;
@@ -632,7 +643,10 @@ static void score_mask(const mc_search_ctx *c, uint64_t mask, uint32_t ess, mask
         }
         score += cl->w * best;
         covered += best;
+        if (best < least)
+            least = best;
     }
+    m->least = least;
     m->score = score;
     m->cov = covered / (float)c->n_clauses;
     uint32_t seen[MAX_SLOTS], n_seen = 0;
@@ -663,9 +677,9 @@ static float text_score(mc_search_ctx *c, uint64_t mask, uint32_t ess, const uns
     unsigned field = snip[10] < N_FIELDS ? snip[10] : 0;
     float len = (float)snip[11];
     float norm = (K1 + 1) / (1 + K1 * (1 - B + B * len / c->s->avg_tokens[field]));
-    /* a text whose every essential word the query matched, and that matches the whole
-     * query, is exactly what was asked for */
-    float complete = m->n_ess >= snip[11] && m->cov > 0.95f ? COMPLETE_BONUS : 1.0f;
+    /* a text whose every essential word the query matched, and that matches every part
+     * of the query (each clause at least half), is exactly what was asked for */
+    float complete = m->n_ess >= snip[11] && m->least >= 0.55f ? COMPLETE_BONUS : 1.0f;
     return m->score * norm * FIELD_W[field] * m->cov * m->cov * complete;
 }
 
