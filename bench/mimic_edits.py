@@ -129,6 +129,9 @@ def main():
     enc_with = collections.Counter()
     years = collections.Counter(fy for _, fy, _ in chosen.values())
     valid = sum(1 for _, _, r in chosen.values() if r["valid"])
+    valid_no_poa = sum(1 for _, _, r in chosen.values()
+                       if not any(e["severity"] == "error" and not e["edit"].startswith("POA_")
+                                  for e in r["edits"]))
     for _, _, r in chosen.values():
         seen = set()
         for e in r["edits"]:
@@ -141,7 +144,7 @@ def main():
     print(f"MIMIC-IV demo 2.2: {len(ids)} admissions coded in ICD-10, {len(chosen)} checked "
           f"({n_dx} diagnoses, {n_px} procedures); fiscal year chosen: "
           + ", ".join(f"FY{y} {n}" for y, n in sorted(years.items()))
-          + f"; valid (no error): {valid}\n")
+          + f"; valid (no error): {valid}; without POA edits (MIMIC has no POA): {valid_no_poa}\n")
     print("| edit | severity | edits | admissions |")
     print("|---|---|---:|---:|")
     for (eid, sev), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):

@@ -224,14 +224,12 @@ MC_API int mc_drg_each_cc(const mc_drg *g, int version, int min_sev,
 /* ---- JSON encounters and results ---- */
 
 /*
- * A claim parsed from an encounter JSON document, with its own storage.
- * Fields: "discharge_date", "admit_date" ("YYYY-MM-DD"), "discharge_status"
- * (1, "01"), "age", "sex" ("M"/"F"/"U"), "diagnoses" (strings or objects
- * {"code", "poa", "principal"}; the first is principal unless one says
- * "principal": true), "procedures" (strings or {"code"}), optional
- * "poa_exempt", "version". Missing age/sex/status become -1/unknown/-1 (the
- * grouper answers with an error DRG or an MCE edit); wrong types are errors
- * naming the field.
+ * A claim made from an encounter (include/medcode/encounter.h: setting
+ * "inpatient", discharge_date, admit_date, discharge_status, patient age/sex,
+ * diagnoses with POA, procedures), with its own storage. The first diagnosis
+ * is the principal. When no diagnosis carries a POA indicator the claim is
+ * POA-exempt (HAC logic not applied). Grouper version and exemption can be
+ * changed on .claim afterwards.
  */
 typedef struct mc_drg_claim_buf {
     mc_drg_claim claim;
@@ -244,6 +242,10 @@ typedef struct mc_drg_claim_buf {
     const char *pr_ptr[MC_DRG_MAX_PR];
 } mc_drg_claim_buf;
 
+struct mc_encounter;
+MC_API int mc_drg_claim_from_encounter(const struct mc_encounter *enc, mc_drg_claim_buf *out,
+                                       mc_diag *diag);
+/* Parse an encounter JSON document (mc_encounter_parse) into a claim; errors name the field. */
 MC_API int mc_drg_claim_parse(const char *json, size_t n, mc_drg_claim_buf *out, mc_diag *diag);
 
 /* What-if view of a grouped claim (mc_drg_whatif). */

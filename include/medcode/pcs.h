@@ -8,7 +8,8 @@
  * axis 4..7 from one row of the table named by characters 1..3). When the
  * bundle's tables are of another year (the FY2025 bundle carries the FY2026
  * tables), the order file of the bundle's own year decides validity and
- * titles, and the tables only explain the characters.
+ * titles, and the tables only explain the characters (when neither is of
+ * the bundle's year, the nearer one decides, the tables on a tie).
  *
  * Strings are mc_str slices into the bundle mapping (valid while the bundle
  * is open). An mc_pcs is immutable after open and safe to share between
@@ -55,8 +56,9 @@ MC_API int mc_pcs_normalize(const char *text, size_t n, char out[8], size_t *len
 /* ---- validate ---- */
 typedef enum mc_pcs_status {
     MC_PCS_VALID = 0, /* a valid code of the year */
-    MC_PCS_BAD_LENGTH, /* not 7 characters */
-    MC_PCS_BAD_CHAR, /* a character PCS never uses (I, O, punctuation) at `position` */
+    MC_PCS_BAD_LENGTH, /* not 7 characters (all of them PCS characters) */
+    MC_PCS_BAD_CHAR, /* a character PCS never uses (I, O, punctuation) at `position`, checked
+                        before the length */
     MC_PCS_BAD_VALUE, /* the character at `position` is not allowed after the ones before */
     MC_PCS_NOT_IN_YEAR, /* the tables derive it but the year's order file does not list it */
 } mc_pcs_status;
@@ -65,8 +67,8 @@ typedef struct mc_pcs_check {
     mc_pcs_status status;
     bool valid; /* status == MC_PCS_VALID */
     char code[8]; /* normalised input (upper case, at most 7 characters) */
-    uint8_t length; /* characters in code */
-    uint8_t position; /* 1..7: the first wrong character; 0 when none */
+    uint32_t length; /* characters in the input (after trimming white space) */
+    uint32_t position; /* the first wrong character (1-based); 0 when none */
     char value; /* the wrong character, 0 when none */
     mc_str axis; /* name of that position's axis ("Body Part"), empty when unknown */
     char allowed[36]; /* values allowed at `position` given the characters before it */

@@ -172,8 +172,19 @@ static void resolve_dx(chk *c)
             x->chapter = code.chapter;
             memcpy(x->code, code.code, 8);
             memcpy(x->dotted, code.dotted, 9);
-            if (c->ed->dx.n)
-                x->mce = mc__edt_master_flags(&c->ed->dx, code.code, c->date, NULL);
+            uint8_t pf;
+            uint32_t pm;
+            if (mc__edt_profile_head(c->ed, code.id, &pf, &pm) == MC_OK) {
+                /* the compiled profile carries the year's POA exemption and MCE flags */
+                x->poa_exempt = (pf & EDT_P_POA_EXEMPT) != 0;
+                x->mce = (pf & EDT_P_MCE_VARIES)
+                             ? mc__edt_master_flags(&c->ed->dx, code.code, c->date, NULL)
+                             : pm;
+            } else {
+                x->poa_exempt = c->ed->poax.n && mc__edt_poa_exempt(&c->ed->poax, code.code);
+                if (c->ed->dx.n)
+                    x->mce = mc__edt_master_flags(&c->ed->dx, code.code, c->date, NULL);
+            }
             continue;
         }
         mc__strlcpy(x->dotted, d->given, sizeof x->dotted);
@@ -189,7 +200,10 @@ static void resolve_dx(chk *c)
                 id = "SEVENTH_CHAR_MISSING";
             else if (strstr(reason, "header"))
                 id = "HEADER_CODE";
-        } else if (rc == MC_ENOTFOUND && explain_changed(c, i)) {
+        }
+        /* a code deleted or expanded since (a former leaf now a header) gets its successors */
+        if ((rc == MC_ENOTFOUND || !strcmp(id, "HEADER_CODE")) && explain_changed(c, i)) {
+            mc__strlcpy(x->dotted, d->given, sizeof x->dotted);
             continue;
         }
         char shown[9];

@@ -23,18 +23,20 @@
     X(MCE_NONCOVERED_PROCEDURE, error) X(MCE_LIMITED_COVERAGE, warning)                       \
     X(MCE_LOS_INCONSISTENT, warning) X(DELIVERY_OUTCOME_MISSING, warning)                     \
     X(POA_MISSING, error) X(POA_INVALID, error) X(POA_EXEMPT_REPORTED, error)                 \
-    X(PCS_INVALID, error)
+    X(PCS_INVALID, error) X(HCPCS_INVALID, error)
 
 typedef struct dxinfo {
     bool valid; /* billable in this fiscal year */
     uint32_t id; /* code id in the code set (when valid) */
     uint32_t block, chapter; /* tabular section and chapter indexes (MC_NONE when unknown) */
     uint32_t mce; /* MCE flags on the code date */
+    bool poa_exempt; /* on the fiscal year's POA-exempt list */
     char code[8]; /* undotted, NUL padded (when valid) */
     char dotted[MC_ENC_CODE_CAP]; /* dotted form, or the text as given when invalid */
 } dxinfo;
 
-typedef struct chk {
+typedef struct chk chk;
+struct chk {
     const mc_edits *ed;
     const mc_encounter *enc;
     mc_edit_report *rep;
@@ -43,7 +45,7 @@ typedef struct chk {
     bool inpatient;
     dxinfo *dx; /* one per diagnosis */
     int rc; /* sticky failure (out of memory) */
-} chk;
+};
 
 /* Add an edit (NULL when the report is full); then add codes and the message. */
 mc_edit *mc__chk_add(chk *c, const char *id, mc_edit_severity sev, const char *source_fmt, ...)

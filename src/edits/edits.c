@@ -59,10 +59,24 @@ int mc_edits_open(const mc_bundle *b, mc_edits **out, mc_diag *diag)
         rc = table(b, "EDTCONV", EDT_CONV_REC, &ed->conv, diag);
     if (!rc)
         rc = table(b, "EDTPFX", EDT_PFX_REC, &ed->pfx, diag);
+    if (!rc)
+        rc = table(b, "EDTPROF", EDT_PROF_REC, &ed->prof, diag);
+    if (!rc)
+        rc = table(b, "EDTRULE", EDT_RULE_REC, &ed->rule, diag);
+    if (!rc && ed->prof.n && ed->prof.n != mc_cm_count(ed->cs))
+        rc = mc_diag_set(diag, MC_ECORRUPT, "bundle section EDTPROF: %u profiles for %u codes",
+                         ed->prof.n, mc_cm_count(ed->cs));
     if (rc) {
         mc_edits_close(ed);
         return rc;
     }
+    /* procedure code sets are optional: without them PCS validity falls back to
+     * the MCE procedure master and HCPCS codes are not checked */
+    mc_diag ignore = { 0 };
+    if (mc_pcs_open(b, &ed->pcs, &ignore))
+        ed->pcs = NULL;
+    if (mc_hcpcs_open(b, &ed->hcpcs, &ignore))
+        ed->hcpcs = NULL;
     ed->have_mce = ed->dx.n > 0 && ed->age.n > 0;
     *out = ed;
     return MC_OK;
@@ -73,6 +87,8 @@ void mc_edits_close(mc_edits *ed)
     if (!ed)
         return;
     mc_codeset_close(ed->cs);
+    mc_pcs_close(ed->pcs);
+    mc_hcpcs_close(ed->hcpcs);
     free(ed);
 }
 

@@ -154,22 +154,6 @@ void mc__chk_mce(chk *c)
     }
 }
 
-static bool poa_exempt(const edt_table *t, const char code[8])
-{
-    uint32_t lo = 0, hi = t->n;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        int d = memcmp(t->p + (size_t)mid * EDT_POAX_REC, code, 8);
-        if (!d)
-            return true;
-        if (d < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return false;
-}
-
 /* POA reporting (ICD-10-CM Guidelines Appendix I; CMS POA indicator rules). */
 void mc__chk_poa(chk *c)
 {
@@ -181,7 +165,7 @@ void mc__chk_poa(chk *c)
         char poa = c->enc->diagnoses[i].poa;
         if (!x->valid)
             continue;
-        if (poa_exempt(&c->ed->poax, x->code)) {
+        if (x->poa_exempt) {
             if (poa && poa != '1') {
                 mc_edit *e = mc__chk_add(c, "POA_EXEMPT_REPORTED", MC_EDIT_ERROR,
                                          "POA-exempt list FY%d (Guidelines Appendix I)", fy);
@@ -291,12 +275,73 @@ static void procedure_mce(chk *c, const mc_enc_procedure *p, uint32_t f, bool *d
         *delivery = true;
 }
 
+/* A HCPCS Level II code: a letter A-V then four digits (CPT is all digits or ends in F/T/U). */
+static bool is_hcpcs_shape(const char *code)
+{
+    if (strlen(code) != 5 || code[0] < 'A' || code[0] > 'V')
+        return false;
+    for (int i = 1; i < 5; i++)
+        if (code[i] < '0' || code[i] > '9')
+            return false;
+    return true;
+}
+
+static void hcpcs_check(chk *c, const mc_enc_procedure *p)
+{
+    mc_hcpcs_code h;
+    uint32_t date = p->date ? (uint32_t)p->date : c->date;
+    int rc = mc_hcpcs_lookup(c->ed->hcpcs, p->code, strlen(p->code), &h);
+    if (rc == MC_OK && !h.modifier && mc_hcpcs_valid_on(&h, date))
+        return;
+    char when[11];
+    mc_date_format((mc_date)date, when);
+    mc_edit *e = mc__chk_add(c, "HCPCS_INVALID", MC_EDIT_ERROR, "HCPCS Level II (CMS quarterly file)");
+    mc__chk_code(e, p->code);
+    if (rc != MC_OK)
+        mc__chk_msg(e, "%s is not a HCPCS Level II code", p->code);
+    else if (h.modifier)
+        mc__chk_msg(e, "%s is a HCPCS modifier, not a procedure or supply code", p->code);
+    else if (h.term_date && h.term_date < date) {
+        char t[11];
+        mc_date_format((mc_date)h.term_date, t);
+        mc__chk_msg(e, "%s was terminated on %s, before the date of service %s", p->code, t, when);
+    } else {
+        char a[11];
+        mc_date_format((mc_date)h.add_date, a);
+        mc__chk_msg(e, "%s takes effect on %s, after the date of service %s", p->code, a, when);
+    }
+}
+
+/* Why a PCS code is invalid, from the ICD-10-PCS tables when the bundle has them. */
+static void pcs_reason(const chk *c, const char *code, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%s is not a valid ICD-10-PCS code for FY%d", code, c->ed->year);
+    mc_pcs_check k;
+    if (!c->ed->pcs || mc_pcs_validate(c->ed->pcs, code, strlen(code), &k) != MC_OK || k.valid)
+        return;
+    if (k.status == MC_PCS_BAD_VALUE && k.position)
+        mc__chk_append(buf, cap, ": character %u ('%c', %.*s) is not allowed after '%.*s'; allowed: %.*s",
+                       k.position, k.value, (int)k.axis.n, k.axis.p, (int)(k.position - 1), k.code,
+                       (int)k.n_allowed, k.allowed);
+    else if (k.status == MC_PCS_BAD_CHAR && k.position)
+        mc__chk_append(buf, cap, ": character %u ('%c') is never used in ICD-10-PCS", k.position,
+                       k.value);
+    else if (k.status == MC_PCS_NOT_IN_YEAR)
+        mc__chk_append(buf, cap, " (the tables build it, but the FY%d code list does not include it)",
+                       c->ed->year);
+}
+
 void mc__chk_procedures(chk *c)
 {
     const mc_encounter *enc = c->enc;
     bool delivery = false;
     for (uint32_t i = 0; i < enc->n_procedures; i++) {
         const mc_enc_procedure *p = &enc->procedures[i];
+        if (!c->inpatient && is_hcpcs_shape(p->code)) {
+            if (c->ed->hcpcs)
+                hcpcs_check(c, p);
+            continue;
+        }
         if (!is_pcs_shape(p->code)) {
             if (c->inpatient) {
                 mc_edit *e = mc__chk_add(c, "PCS_INVALID", MC_EDIT_ERROR,
@@ -306,18 +351,25 @@ void mc__chk_procedures(chk *c)
                                "inpatient procedures are coded in ICD-10-PCS",
                             p->given);
             }
-            continue; /* outpatient HCPCS/CPT: see docs/edits.md */
+            continue; /* outpatient CPT codes are not checked (licensed code set) */
         }
-        if (!c->ed->sg.n)
+        bool found = false;
+        uint32_t f = 0;
+        if (c->ed->sg.n) {
+            f = mc__edt_master_flags(&c->ed->sg, p->code, c->date, &found);
+        } else if (c->ed->pcs) {
+            mc_pcs_check k;
+            found = mc_pcs_validate(c->ed->pcs, p->code, strlen(p->code), &k) == MC_OK && k.valid;
+        } else {
             continue;
-        bool found;
-        uint32_t f = mc__edt_master_flags(&c->ed->sg, p->code, c->date, &found);
+        }
         if (!found) {
-            mc_edit *e = mc__chk_add(c, "PCS_INVALID", MC_EDIT_ERROR,
-                                     "ICD-10-PCS FY%d code set (MCE v43.1 procedure master)",
+            char reason[MC_EDIT_MSG_CAP];
+            pcs_reason(c, p->code, reason, sizeof reason);
+            mc_edit *e = mc__chk_add(c, "PCS_INVALID", MC_EDIT_ERROR, "ICD-10-PCS FY%d code set",
                                      c->ed->year);
             mc__chk_code(e, p->code);
-            mc__chk_msg(e, "%s is not a valid ICD-10-PCS code for FY%d", p->code, c->ed->year);
+            mc__chk_msg(e, "%s", reason);
             continue;
         }
         if (c->inpatient && c->ed->have_mce)

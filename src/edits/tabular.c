@@ -5,9 +5,10 @@
  * code" partners, and Z codes that may only be principal (I.C.21.c.15).
  * Excludes2 (I.A.12.b) permits both codes, so it never produces an edit.
  *
- * Notes come from the code set with inheritance (a category's Excludes1
- * applies to every code under it, Section I.A.12); only valid codes are
- * examined.
+ * Each valid diagnosis is examined through its profile (profile.c): flat
+ * code ranges compared as 8-byte keys with every other diagnosis. The notes'
+ * text is fetched only to word an edit that fires. A code repeated in the
+ * encounter is examined once.
  */
 #include "edits/check_int.h"
 
@@ -15,73 +16,62 @@
 
 #include <string.h>
 
-enum { NOTE_CAP = 256 };
-
-/* "E11", "E08-E13" or "Chapter 4": where a note is attached. */
-static void note_owner(const mc_codeset *cs, const mc_cm_note *n, char *out, size_t cap)
+/* Same as mc_code_in_range for an 8-byte NUL-padded code. */
+static inline bool in_rule(const char code[8], const edt_rule *r)
 {
-    if (n->level == MC_LEVEL_CODE) {
-        mc_cm_code c;
-        if (mc_cm_get(cs, n->owner, &c) == MC_OK) {
-            snprintf(out, cap, "%s", c.dotted);
-            return;
-        }
-    } else if (n->level == MC_LEVEL_BLOCK) {
-        mc_cm_block b;
-        if (mc_cm_get_block(cs, n->owner, &b) == MC_OK) {
-            snprintf(out, cap, "%.*s", (int)b.id.n, b.id.p);
-            return;
-        }
-    } else if (n->level == MC_LEVEL_CHAPTER) {
-        mc_cm_chapter ch;
-        if (mc_cm_get_chapter(cs, n->owner, &ch) == MC_OK) {
-            snprintf(out, cap, "Chapter %u", ch.number);
-            return;
-        }
-    }
-    snprintf(out, cap, "?");
+    return code[0] >= r->lo[0] && code[0] <= r->hi[0] && memcmp(code, r->lo, r->nl) >= 0 &&
+           memcmp(code, r->hi, r->nh) <= 0 &&
+           (!r->nsuf || !memcmp(code + 3, r->suffix, r->nsuf));
 }
 
-/* Index of the first diagnosis (other than self) inside any range of the note, or -1. */
-static long note_match(const chk *c, const mc_cm_note *n, uint32_t self, uint32_t from,
-                       uint32_t to)
+/* The note a rule came from, with "E11" / "E08-E13" / "Chapter 4" as its owner. */
+static bool rule_note(const chk *c, uint32_t i, const edt_rule *r, mc_cm_note *note, char *owner,
+                      size_t cap)
 {
+    static _Thread_local mc_cm_note notes[EDT_NOTE_CAP];
     const mc_codeset *cs = c->ed->cs;
+    uint32_t nn = mc_cm_notes(cs, c->dx[i].id, true, notes, EDT_NOTE_CAP);
+    snprintf(owner, cap, "?");
+    if (r->note >= nn || r->note >= EDT_NOTE_CAP) {
+        memset(note, 0, sizeof *note);
+        return false;
+    }
+    *note = notes[r->note];
+    if (note->level == MC_LEVEL_CODE) {
+        mc_cm_code code;
+        if (mc_cm_get(cs, note->owner, &code) == MC_OK)
+            snprintf(owner, cap, "%s", code.dotted);
+    } else if (note->level == MC_LEVEL_BLOCK) {
+        mc_cm_block b;
+        if (mc_cm_get_block(cs, note->owner, &b) == MC_OK)
+            snprintf(owner, cap, "%.*s", (int)b.id.n, b.id.p);
+    } else if (note->level == MC_LEVEL_CHAPTER) {
+        mc_cm_chapter ch;
+        if (mc_cm_get_chapter(cs, note->owner, &ch) == MC_OK)
+            snprintf(owner, cap, "Chapter %u", ch.number);
+    }
+    return true;
+}
+
+static int text_len(const mc_cm_note *n, uint32_t max) { return (int)(n->text.n > max ? max : n->text.n); }
+
+/* First diagnosis in [from, to), other than self, inside a rule of note `note` of kind. */
+static long match(const chk *c, const edt_profile *p, uint8_t kind, int note, uint32_t self,
+                  uint32_t from, uint32_t to, const edt_rule **which)
+{
     for (uint32_t j = from; j < to; j++) {
         if (j == self || !c->dx[j].valid)
             continue;
-        for (uint32_t r = 0; r < n->n_refs; r++) {
-            mc_code_range range;
-            if (mc_cm_note_ref(cs, n, r, &range) == MC_OK &&
-                mc_code_in_range(c->dx[j].code, &range))
+        for (uint32_t q = 0; q < p->n; q++) {
+            const edt_rule *r = &p->r[q];
+            if (r->kind == kind && (note < 0 || r->note == note) && in_rule(c->dx[j].code, r)) {
+                if (which)
+                    *which = r;
                 return (long)j;
+            }
         }
     }
     return -1;
-}
-
-static bool contains_ci(mc_str s, const char *needle)
-{
-    size_t k = strlen(needle);
-    for (size_t i = 0; i + k <= s.n; i++)
-        if (!strncasecmp(s.p + i, needle, k))
-            return true;
-    return false;
-}
-
-/* A manifestation code: its title (or an ancestor's) says "in diseases classified elsewhere". */
-static bool is_manifestation(const mc_codeset *cs, uint32_t id)
-{
-    for (int depth = 0; id != MC_NONE && depth < 8; depth++) {
-        mc_cm_code c;
-        if (mc_cm_get(cs, id, &c) != MC_OK)
-            return false;
-        if (contains_ci(c.long_title, "diseases classified elsewhere") ||
-            contains_ci(c.long_title, "disorders classified elsewhere"))
-            return true;
-        id = c.parent;
-    }
-    return false;
 }
 
 static bool pair_reported(const chk *c, const char *a, const char *b)
@@ -98,201 +88,141 @@ static bool pair_reported(const chk *c, const char *a, const char *b)
     return false;
 }
 
-/*
- * "diabetes mellitus (E08-E13 with .42)": the note covers only the codes of the
- * range whose characters after the category are the given ones. Returns the
- * digits ("42") in out, or "" when the note has no such qualifier.
- */
-static void with_suffix(const mc_cm_note *n, char out[8])
-{
-    out[0] = 0;
-    for (uint32_t i = 0; i + 6 < n->text.n; i++)
-        if (!strncmp(n->text.p + i, " with .", 7)) {
-            uint32_t k = 0;
-            while (k < 7 && i + 7 + k < n->text.n && n->text.p[i + 7 + k] >= '0' &&
-                   n->text.p[i + 7 + k] <= '9') {
-                out[k] = n->text.p[i + 7 + k];
-                k++;
-            }
-            out[k] = 0;
-            return;
-        }
-}
+/* The encounter's valid diagnoses sorted by code: a range is found by binary search. */
+typedef struct sorted {
+    uint32_t n;
+    uint32_t *idx; /* diagnosis indexes in code order */
+} sorted;
 
-static void excludes1(chk *c, uint32_t i, const mc_cm_note *n, const char *owner)
+static void excludes1(chk *c, uint32_t i, const edt_profile *p, const sorted *s)
 {
-    const mc_codeset *cs = c->ed->cs;
-    char suffix[8];
-    with_suffix(n, suffix);
-    for (uint32_t j = 0; j < c->enc->n_diagnoses; j++) {
-        if (j == i || !c->dx[j].valid || !strcmp(c->dx[j].code, c->dx[i].code))
+    for (uint32_t q = 0; q < p->n; q++) {
+        const edt_rule *r = &p->r[q];
+        if (r->kind != EDT_RULE_EXCL1)
             continue;
-        bool hit = false;
-        for (uint32_t r = 0; r < n->n_refs && !hit; r++) {
-            mc_code_range range;
-            hit = mc_cm_note_ref(cs, n, r, &range) == MC_OK &&
-                  mc_code_in_range(c->dx[j].code, &range);
+        /* first diagnosis whose code is >= lo (codes below lo are outside the range) */
+        uint32_t lo = 0, hi = s->n;
+        while (lo < hi) {
+            uint32_t mid = lo + (hi - lo) / 2;
+            if (memcmp(c->dx[s->idx[mid]].code, r->lo, r->nl) < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
         }
-        if (hit && suffix[0] && strncmp(c->dx[j].code + 3, suffix, strlen(suffix)))
-            hit = false;
-        if (!hit || pair_reported(c, c->dx[i].dotted, c->dx[j].dotted))
-            continue;
-        /* Section I.A.12.a exception: conditions in different tabular sections may be
-         * unrelated to each other, and then both are reported; same-section pairs are
-         * the mutually exclusive forms the note is about. */
-        bool same_block = c->dx[i].block != MC_NONE && c->dx[i].block == c->dx[j].block;
-        mc_edit *e = mc__chk_add(c, "EXCLUDES1", same_block ? MC_EDIT_ERROR : MC_EDIT_WARNING,
-                                 "ICD-10-CM Tabular, %s Excludes1 (Section I.A.12.a)", owner);
-        mc__chk_code(e, c->dx[i].dotted);
-        mc__chk_code(e, c->dx[j].dotted);
-        if (same_block)
-            mc__chk_msg(e, "%s and %s are mutually exclusive (Excludes1 at %s: \"%.*s\"); "
-                           "report only the one the documentation supports",
-                        c->dx[i].dotted, c->dx[j].dotted, owner, (int)(n->text.n > 160 ? 160 : n->text.n),
-                        n->text.p);
-        else
-            mc__chk_msg(e, "%s excludes %s (Excludes1 at %s: \"%.*s\"); both may be reported only "
-                           "when the two conditions are unrelated (Section I.A.12.a exception)",
-                        c->dx[i].dotted, c->dx[j].dotted, owner, (int)(n->text.n > 160 ? 160 : n->text.n),
-                        n->text.p);
+        for (uint32_t k = lo; k < s->n; k++) {
+            uint32_t j = s->idx[k];
+            if (memcmp(c->dx[j].code, r->hi, r->nh) > 0)
+                break;
+            if (j == i || !memcmp(c->dx[j].code, c->dx[i].code, 8) ||
+                !in_rule(c->dx[j].code, r) || pair_reported(c, c->dx[i].dotted, c->dx[j].dotted))
+                continue;
+            mc_cm_note n;
+            char owner[32];
+            rule_note(c, i, r, &n, owner, sizeof owner);
+            /* Section I.A.12.a exception: conditions in different tabular sections may
+             * be unrelated to each other, and then both are reported; same-section pairs
+             * are the mutually exclusive forms the note is about. */
+            bool same_block = c->dx[i].block != MC_NONE && c->dx[i].block == c->dx[j].block;
+            mc_edit *e = mc__chk_add(c, "EXCLUDES1", same_block ? MC_EDIT_ERROR : MC_EDIT_WARNING,
+                                     "ICD-10-CM Tabular, %s Excludes1 (Section I.A.12.a)", owner);
+            mc__chk_code(e, c->dx[i].dotted);
+            mc__chk_code(e, c->dx[j].dotted);
+            if (same_block)
+                mc__chk_msg(e, "%s and %s are mutually exclusive (Excludes1 at %s: \"%.*s\"); "
+                               "report only the one the documentation supports",
+                            c->dx[i].dotted, c->dx[j].dotted, owner, text_len(&n, 160), n.text.p);
+            else
+                mc__chk_msg(e, "%s excludes %s (Excludes1 at %s: \"%.*s\"); both may be reported "
+                               "only when the two conditions are unrelated (Section I.A.12.a "
+                               "exception)",
+                            c->dx[i].dotted, c->dx[j].dotted, owner, text_len(&n, 160), n.text.p);
+        }
     }
 }
 
-static bool if_applicable(const mc_cm_note *n)
+static void code_first(chk *c, uint32_t i, const edt_profile *p)
 {
-    return contains_ci(n->text, "if applicable") || contains_ci(n->text, "if known") ||
-           contains_ci(n->text, "if desired") || contains_ci(n->text, "any associated") ||
-           contains_ci(n->text, "if present");
-}
-
-static void code_first(chk *c, uint32_t i, const mc_cm_note *notes, uint32_t nn, bool manif)
-{
-    const mc_codeset *cs = c->ed->cs;
     uint32_t n_dx = c->enc->n_diagnoses;
     bool any_ref = false;
-    for (uint32_t k = 0; k < nn; k++) {
-        const mc_cm_note *n = &notes[k];
-        if (n->kind != MC_NOTE_CODE_FIRST || !n->n_refs)
-            continue;
-        any_ref = true;
-        if (note_match(c, n, i, 0, i) >= 0)
-            return; /* etiology already sequenced before */
+    for (uint32_t q = 0; q < p->n; q++)
+        any_ref |= p->r[q].kind == EDT_RULE_CODE_FIRST;
+    if (any_ref && match(c, p, EDT_RULE_CODE_FIRST, -1, i, 0, i, NULL) >= 0)
+        return; /* the etiology is already sequenced before */
+    const edt_rule *r = NULL;
+    long j = any_ref ? match(c, p, EDT_RULE_CODE_FIRST, -1, i, i + 1, n_dx, &r) : -1;
+    if (j >= 0) {
+        mc_cm_note n;
+        char owner[32];
+        rule_note(c, i, r, &n, owner, sizeof owner);
+        mc_edit *e = mc__chk_add(c, "CODE_FIRST_SEQUENCE", MC_EDIT_WARNING,
+                                 "ICD-10-CM Tabular, %s Code first (Section I.A.13)", owner);
+        mc__chk_code(e, c->dx[j].dotted);
+        mc__chk_code(e, c->dx[i].dotted);
+        mc__chk_msg(e, "%s should be sequenced before %s (\"Code first\" at %s)", c->dx[j].dotted,
+                    c->dx[i].dotted, owner);
+        return;
     }
-    for (uint32_t k = 0; k < nn; k++) {
-        const mc_cm_note *n = &notes[k];
-        if (n->kind != MC_NOTE_CODE_FIRST || !n->n_refs)
-            continue;
-        long j = note_match(c, n, i, i + 1, n_dx);
-        if (j >= 0) {
-            char owner[32];
-            note_owner(cs, n, owner, sizeof owner);
-            mc_edit *e = mc__chk_add(c, "CODE_FIRST_SEQUENCE", MC_EDIT_WARNING,
-                                     "ICD-10-CM Tabular, %s Code first (Section I.A.13)", owner);
-            mc__chk_code(e, c->dx[j].dotted);
-            mc__chk_code(e, c->dx[i].dotted);
-            mc__chk_msg(e, "%s should be sequenced before %s (\"Code first\" at %s)",
-                        c->dx[j].dotted, c->dx[i].dotted, owner);
-            return;
-        }
-    }
-    if (!manif || i == 0)
+    if (!(p->flags & EDT_P_MANIFESTATION) || i == 0)
         return;
     /* A manifestation listed after other codes but none of its named etiologies:
      * the note's list may be examples ("such as"), hence a warning. */
     mc_edit *e = mc__chk_add(c, "MANIFESTATION_NO_ETIOLOGY", MC_EDIT_WARNING,
                              "ICD-10-CM Guidelines Section I.A.13 (etiology/manifestation)");
     mc__chk_code(e, c->dx[i].dotted);
-    mc__chk_msg(e,
-                "%s is a manifestation code; %s the underlying condition must be coded and "
-                "sequenced before it",
+    mc__chk_msg(e, "%s is a manifestation code; %sthe underlying condition must be coded and "
+                   "sequenced before it",
                 c->dx[i].dotted,
-                any_ref ? "none of the conditions its \"Code first\" note names is reported;"
-                        : "");
+                any_ref ? "none of the conditions its \"Code first\" note names is reported; " : "");
 }
 
-static void use_additional(chk *c, uint32_t i, const mc_cm_note *notes, uint32_t nn)
+static void use_additional(chk *c, uint32_t i, const edt_profile *p)
 {
-    const mc_codeset *cs = c->ed->cs;
-    /* Only an instruction that names one specific partner is checked: a code-level
-     * note that is the only "use additional code" note of its owner (E11.22: "code
-     * to identify stage of chronic kidney disease (N18.1-N18.6)"). Several notes at
-     * one owner are alternatives listing possible associated conditions or
-     * treatments ("insulin (Z79.4)", "oral antidiabetic drugs (Z79.84)"), which
-     * apply only when documented; chapter/block notes list optional details
-     * ("to identify ... tobacco"); "if applicable"/"any associated" ones are
-     * conditional by their own words. */
-    for (uint32_t k = 0; k < nn; k++) {
-        const mc_cm_note *n = &notes[k];
-        if (n->kind != MC_NOTE_USE_ADDITIONAL || n->level != MC_LEVEL_CODE || !n->n_refs ||
-            if_applicable(n))
+    for (uint32_t q = 0; q < p->n; q++) {
+        const edt_rule *r = &p->r[q];
+        if (r->kind != EDT_RULE_USE_ADD || (q > 0 && p->r[q - 1].kind == EDT_RULE_USE_ADD &&
+                                            p->r[q - 1].note == r->note))
+            continue; /* one check per note, at its first range */
+        if (match(c, p, EDT_RULE_USE_ADD, r->note, i, 0, c->enc->n_diagnoses, NULL) >= 0)
             continue;
-        uint32_t group = 0;
-        for (uint32_t m = 0; m < nn; m++) {
-            const mc_cm_note *o = &notes[m];
-            group += o->kind == MC_NOTE_USE_ADDITIONAL && o->level == n->level &&
-                     o->owner == n->owner;
-        }
-        if (group != 1 || note_match(c, n, i, 0, c->enc->n_diagnoses) >= 0)
-            continue;
-        char owner[32], list[300] = "";
-        note_owner(cs, n, owner, sizeof owner);
-        for (uint32_t m = k; m < nn; m++) {
-            const mc_cm_note *o = &notes[m];
-            if (o->kind == MC_NOTE_USE_ADDITIONAL && o->level == n->level &&
-                o->owner == n->owner && o->n_refs && !if_applicable(o))
-                mc__chk_append(list, sizeof list, "%s\"%.*s\"", list[0] ? " or " : "",
-                               (int)(o->text.n > 120 ? 120 : o->text.n), o->text.p);
-        }
+        mc_cm_note n;
+        char owner[32];
+        rule_note(c, i, r, &n, owner, sizeof owner);
         mc_edit *e = mc__chk_add(c, "USE_ADDITIONAL_MISSING", MC_EDIT_WARNING,
                                  "ICD-10-CM Tabular, %s Use additional code (Section I.A.13)",
                                  owner);
         mc__chk_code(e, c->dx[i].dotted);
-        mc__chk_msg(e, "%s: use additional code %s; none is reported, add it when documented",
-                    c->dx[i].dotted, list);
+        mc__chk_msg(e, "%s: use additional \"%.*s\"; none is reported, add it when documented",
+                    c->dx[i].dotted, text_len(&n, 200), n.text.p);
     }
-}
-
-/* Section I.C.21.c.15: principal-only Z codes (with their "Except:" carve-outs). */
-static bool principal_only(const edt_table *t, const char *code)
-{
-    size_t best = 0;
-    bool except = false;
-    for (uint32_t k = 0; k < t->n; k++) {
-        const unsigned char *r = t->p + (size_t)k * EDT_PFX_REC;
-        size_t len = strnlen((const char *)r, 8);
-        if (len && len > best && !strncmp(code, (const char *)r, len)) {
-            best = len;
-            except = mc__rd32(r + 8) != 0;
-        }
-    }
-    return best && !except;
 }
 
 void mc__chk_tabular(chk *c)
 {
-    const mc_codeset *cs = c->ed->cs;
-    mc_cm_note notes[NOTE_CAP];
+    static _Thread_local edt_profile prof; /* 18 KB: off the stack, one per thread */
+    static _Thread_local uint32_t order[MC_ENC_MAX_DIAGNOSES];
+    sorted s = { 0, order };
+    for (uint32_t i = 0; i < c->enc->n_diagnoses; i++)
+        if (c->dx[i].valid)
+            order[s.n++] = i;
+    /* insertion sort: encounters hold a handful of codes */
+    for (uint32_t a = 1; a < s.n; a++) {
+        uint32_t v = order[a], b = a;
+        while (b > 0 && memcmp(c->dx[order[b - 1]].code, c->dx[v].code, 8) > 0) {
+            order[b] = order[b - 1];
+            b--;
+        }
+        order[b] = v;
+    }
     for (uint32_t i = 0; i < c->enc->n_diagnoses && !c->rc; i++) {
         if (!c->dx[i].valid)
             continue;
-        bool repeated = false; /* a repeated code is examined once */
+        bool repeated = false;
         for (uint32_t j = 0; j < i && !repeated; j++)
-            repeated = c->dx[j].valid && !strcmp(c->dx[j].code, c->dx[i].code);
-        if (repeated)
+            repeated = c->dx[j].valid && !memcmp(c->dx[j].code, c->dx[i].code, 8);
+        if (repeated || mc__edt_profile(c->ed, c->dx[i].id, &prof) != MC_OK)
             continue;
-        uint32_t nn = mc_cm_notes(cs, c->dx[i].id, true, notes, NOTE_CAP);
-        if (nn > NOTE_CAP)
-            nn = NOTE_CAP;
-        for (uint32_t k = 0; k < nn; k++)
-            if (notes[k].kind == MC_NOTE_EXCLUDES1 && notes[k].n_refs) {
-                char owner[32];
-                note_owner(cs, &notes[k], owner, sizeof owner);
-                excludes1(c, i, &notes[k], owner);
-            }
-        bool has_code_first = false;
-        for (uint32_t k = 0; k < nn; k++)
-            has_code_first |= notes[k].kind == MC_NOTE_CODE_FIRST;
-        bool manif = has_code_first && is_manifestation(cs, c->dx[i].id);
+        excludes1(c, i, &prof, &s);
+        bool manif = (prof.flags & EDT_P_MANIFESTATION) != 0;
         if (manif && i == 0 && !(c->inpatient && (c->dx[0].mce & EDT_F(MANIFESTATION)))) {
             mc_edit *e = mc__chk_add(c, "MANIFESTATION_PRINCIPAL", MC_EDIT_ERROR,
                                      "ICD-10-CM Guidelines Section I.A.13 (etiology/manifestation)");
@@ -302,10 +232,10 @@ void mc__chk_tabular(chk *c)
                            "underlying condition first",
                         c->dx[0].dotted);
         }
-        if (has_code_first)
-            code_first(c, i, notes, nn, manif);
-        use_additional(c, i, notes, nn);
-        if (i > 0 && c->ed->pfx.n && principal_only(&c->ed->pfx, c->dx[i].code)) {
+        if (prof.flags & EDT_P_CODE_FIRST)
+            code_first(c, i, &prof);
+        use_additional(c, i, &prof);
+        if (i > 0 && (prof.flags & EDT_P_PRINCIPAL_ONLY)) {
             mc_edit *e = mc__chk_add(
                 c, "PRINCIPAL_ONLY_SECONDARY", c->inpatient ? MC_EDIT_ERROR : MC_EDIT_WARNING,
                 "ICD-10-CM Guidelines Section I.C.21.c.15");

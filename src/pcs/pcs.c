@@ -199,20 +199,26 @@ static int check_tables(mc_pcs *p, mc_diag *diag)
     return MC_OK;
 }
 
+/* The 7 code bytes of an order record as a number that sorts like memcmp. */
+static inline uint64_t ord_key(const unsigned char *o)
+{
+    return __builtin_bswap64(mc__rd64(o)) >> 8;
+}
+
 static int check_order(mc_pcs *p, mc_diag *diag)
 {
     uint32_t valid = 0;
+    uint64_t prev = 0;
     for (uint32_t i = 0; i < p->ord.n; i++) {
         const unsigned char *o = ord_at(p, i);
-        int len = 0;
-        while (len < 7 && o[len])
-            len++;
-        bool ok = (len == 3 || len == 7) && o[7] <= 1 && (!o[7] || len == 7);
-        for (int k = 0; k < 7 && ok; k++)
-            ok = k < len ? mc__pcs_char_index((char)o[k]) >= 0 : o[k] == 0;
-        if (!ok || (i > 0 && memcmp(ord_at(p, i - 1), o, 7) >= 0) || !str_ok(&p->ord, o + 16) ||
-            !str_ok(&p->ord, o + 24))
+        int len = o[3] ? 7 : 3;
+        bool ok = o[7] <= 1 && (!o[7] || len == 7);
+        for (int k = 0; k < 7; k++)
+            ok &= k < len ? mc__pcs_char_index((char)o[k]) >= 0 : o[k] == 0;
+        uint64_t key = ord_key(o);
+        if (!ok || (i > 0 && key <= prev) || !str_ok(&p->ord, o + 16) || !str_ok(&p->ord, o + 24))
             return mc_diag_set(diag, MC_ECORRUPT, "PCSORD record %u is corrupt", i);
+        prev = key;
         valid += o[7];
     }
     p->n_order_valid = valid;
@@ -258,9 +264,10 @@ int mc_pcs_open(const mc_bundle *b, mc_pcs **out, mc_diag *diag)
         p->range2[ab][1] = i + 1;
         p->exact3[ab * MC__PCS_NCHARS + c] = i + 1;
     }
-    /* The tables decide when they are of the bundle's year, or when no order file of that
-       year is present either. */
-    p->tables_auth = p->tab.year == p->year || p->ord.year != p->year || p->ord.n == 0;
+    /* The source of the bundle's own year decides; when neither is, the nearer one (tables
+       on a tie), e.g. FY2025 (FY2026 tables, FY2025 order file) -> the order file. */
+    int dt = abs(p->tab.year - p->year), dord = abs(p->ord.year - p->year);
+    p->tables_auth = p->ord.n == 0 || dt <= dord;
     *out = p;
     return MC_OK;
 }
@@ -444,12 +451,12 @@ static bool prepare(const char *text, size_t n, mc_pcs_check *out)
     size_t k = n < 7 ? n : 7;
     for (size_t i = 0; i < k; i++)
         out->code[i] = mc__upper(text[i]);
-    out->length = (uint8_t)(n > 255 ? 255 : n);
+    out->length = (uint32_t)(n > UINT32_MAX ? UINT32_MAX : n);
     for (size_t i = 0; i < n; i++) {
         char c = mc__upper(text[i]);
         if (mc__pcs_char_index(c) < 0) {
             out->status = MC_PCS_BAD_CHAR;
-            out->position = (uint8_t)(i + 1 > 255 ? 255 : i + 1);
+            out->position = (uint32_t)(i + 1);
             out->value = c;
             return false;
         }
@@ -461,11 +468,8 @@ int mc_pcs_validate(const mc_pcs *p, const char *text, size_t n, mc_pcs_check *o
 {
     if (!p || !out)
         return MC_EINVAL;
-    if (!prepare(text, n, out)) {
-        if (out->length != 7) /* the length is the first thing wrong */
-            out->status = MC_PCS_BAD_LENGTH, out->position = 0, out->value = 0;
-        return MC_OK;
-    }
+    if (!prepare(text, n, out))
+        return MC_OK; /* a character PCS never uses, whatever the length */
     if (out->length != 7) {
         out->status = MC_PCS_BAD_LENGTH;
         return MC_OK;
@@ -482,7 +486,7 @@ int mc_pcs_validate(const mc_pcs *p, const char *text, size_t n, mc_pcs_check *o
             return MC_OK;
         }
         tmp.status = MC_PCS_BAD_VALUE;
-        tmp.position = (uint8_t)bad;
+        tmp.position = (uint32_t)bad;
         tmp.value = out->code[bad - 1];
         tmp.derivable = false;
         *out = tmp;
@@ -553,7 +557,7 @@ int mc_pcs_explain(const mc_pcs *p, const char *text, size_t n, mc_pcs_axis axes
     uint32_t t = 0;
     mc_pcs_check tmp;
     int bad = check_prefix(p, c, chk.length, &tmp, &t);
-    int good = bad ? bad - 1 : chk.length;
+    int good = bad ? bad - 1 : (int)chk.length; /* length is 1..7 here */
     for (int pos = 1; pos <= good && pos <= 3; pos++) {
         uint32_t lo, hi;
         table_range(p, c, (size_t)pos, &lo, &hi);
@@ -586,7 +590,7 @@ int mc_pcs_next_values(const mc_pcs *p, const char *prefix, size_t n, mc_pcs_val
     int bad = check_prefix(p, c, len, chk, &t);
     if (bad) {
         chk->status = MC_PCS_BAD_VALUE;
-        chk->position = (uint8_t)bad;
+        chk->position = (uint32_t)bad;
         chk->value = c[bad - 1];
         return MC_ENOTFOUND;
     }

@@ -16,8 +16,10 @@
 
 /* ---- the 34 characters a PCS code uses: 0-9 and A-Z without I and O ---- */
 enum { MC__PCS_NCHARS = 34 };
+/* index + 1 of each byte, 0 for bytes PCS never uses (pcs_xml.c) */
+extern const signed char mc__pcs_char_index1[256];
 /* Index 0..33 of a PCS character, -1 for anything else (including I, O, lower case). */
-int mc__pcs_char_index(char c);
+static inline int mc__pcs_char_index(char c) { return mc__pcs_char_index1[(unsigned char)c] - 1; }
 /* The character of an index 0..33. */
 char mc__pcs_index_char(int i);
 

@@ -24,16 +24,13 @@
 
 enum { MAX_TEXT = 16384, MAX_DEPTH = 32, MAX_ITEMS = 1u << 22 };
 
-/* index + 1 of each byte, 0 for bytes PCS never uses */
-static const signed char char_index1[256] = {
+const signed char mc__pcs_char_index1[256] = {
     ['0'] = 1,   ['1'] = 2,   ['2'] = 3,   ['3'] = 4,   ['4'] = 5,   ['5'] = 6,   ['6'] = 7,
     ['7'] = 8,   ['8'] = 9,   ['9'] = 10,  ['A'] = 11,  ['B'] = 12,  ['C'] = 13,  ['D'] = 14,
     ['E'] = 15,  ['F'] = 16,  ['G'] = 17,  ['H'] = 18,  ['J'] = 19,  ['K'] = 20,  ['L'] = 21,
     ['M'] = 22,  ['N'] = 23,  ['P'] = 24,  ['Q'] = 25,  ['R'] = 26,  ['S'] = 27,  ['T'] = 28,
     ['U'] = 29,  ['V'] = 30,  ['W'] = 31,  ['X'] = 32,  ['Y'] = 33,  ['Z'] = 34,
 };
-
-int mc__pcs_char_index(char c) { return char_index1[(unsigned char)c] - 1; }
 
 char mc__pcs_index_char(int i)
 {

@@ -73,5 +73,16 @@ expect 1 "not in the HCPCS Level II file" -- $M hcpcs J9998
 expect 2 "not an HCPCS code" -- $M hcpcs 'J-1'
 expect_json 0 "d['code']=='J1100' and d['fields']['PRICE1']=='51' and d['term_date'] is None" -- $M hcpcs J1100 --json
 
+# golden cases: tests/golden/pcs/cases.tsv (exit, pattern, arguments)
+golden=$(dirname "$0")/../golden/pcs/cases.tsv
+n_golden=0
+while IFS=$'\t' read -r want pat args; do
+  case "$want" in ''|'#'*) continue ;; esac
+  read -r -a argv <<<"$args"
+  expect "$want" "$pat" -- $M "${argv[@]}"
+  n_golden=$((n_golden+1))
+done < "$golden"
+[ "$n_golden" -ge 30 ] || { echo "FAIL: only $n_golden golden cases read"; fails=$((fails+1)); }
+
 if [ $fails -ne 0 ]; then echo "pcs.sh: $fails failure(s)"; exit 1; fi
 echo "pcs.sh: all passed"

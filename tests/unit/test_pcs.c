@@ -12,6 +12,7 @@
 #include "medcode/pcs.h"
 #include "pcs/pcs_int.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -521,7 +522,7 @@ TEST(full_all_table_codes_valid)
             continue; /* still starts some valid code */
         mc_pcs_check r;
         mc_pcs_validate(p, c, 7, &r);
-        if (r.valid || r.status != MC_PCS_BAD_VALUE || r.position != pos) {
+        if (r.valid || r.status != MC_PCS_BAD_VALUE || r.position != (uint32_t)pos) {
             FAILF("%s: status %d position %d, expected position %d", c, r.status, r.position,
                   pos);
             break;
@@ -641,6 +642,53 @@ TEST(full_fy2025_order_authority)
     mc_bundle_close(b);
 }
 
+/* Readers share one mc_pcs: four threads validate every code at once and agree. */
+typedef struct worker {
+    const mc_pcs *p;
+    uint32_t valid, invalid;
+} worker;
+
+static void *work(void *arg)
+{
+    worker *w = arg;
+    mc_pcs_iter it;
+    char code[8];
+    mc_pcs_iter_init(w->p, &it, MC_PCS_FROM_TABLES);
+    while (mc_pcs_iter_next(w->p, &it, code)) {
+        mc_pcs_check c;
+        mc_pcs_validate(w->p, code, 7, &c);
+        w->valid += c.valid;
+        code[6] = code[6] == 'Y' ? 'W' : 'Y'; /* often invalid */
+        mc_pcs_validate(w->p, code, 7, &c);
+        w->invalid += !c.valid;
+    }
+    return NULL;
+}
+
+TEST(full_threads)
+{
+    NEED_BUNDLE(path, 2026);
+    (void)path;
+    mc_bundle *b;
+    mc_pcs *p = open_full(2026, &b);
+    CHECK(p);
+    pthread_t th[4];
+    worker w[4];
+    for (int i = 0; i < 4; i++) {
+        w[i] = (worker){ p, 0, 0 };
+        CHECK_INT(pthread_create(&th[i], NULL, work, &w[i]), ==, 0);
+    }
+    for (int i = 0; i < 4; i++)
+        pthread_join(th[i], NULL);
+    for (int i = 0; i < 4; i++) {
+        CHECK_INT(w[i].valid, ==, 79115);
+        CHECK_INT(w[i].invalid, ==, w[0].invalid);
+    }
+    CHECK(w[0].invalid > 1000);
+    mc_pcs_close(p);
+    mc_bundle_close(b);
+}
+
 int main(void)
 {
     RUN(fixture_build_and_query);
@@ -651,6 +699,7 @@ int main(void)
     RUN(full_all_table_codes_valid);
     RUN(full_spot_checks);
     RUN(full_fy2025_order_authority);
+    RUN(full_threads);
     if (fixture_dir[0]) {
         char cmd[600];
         snprintf(cmd, sizeof cmd, "rm -rf '%s'", fixture_dir);

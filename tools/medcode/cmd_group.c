@@ -20,14 +20,17 @@
 
 static const char usage_text[] =
     "usage: medcode group ENCOUNTER.json|- [--version 431|430|421|420|411|410|401|400]\n"
-    "                     [--json | --jsonl] [--whatif] [--add CODE]... [--year FY]\n"
+    "                     [--json | --jsonl] [--whatif] [--add CODE]... [--poa-exempt]\n"
     "Group an inpatient stay into its MS-DRG and run the Medicare Code Editor.\n"
-    "--jsonl reads one encounter per line and writes one JSON result per line.\n";
+    "ENCOUNTER.json is a medcode encounter (setting \"inpatient\", discharge_date,\n"
+    "discharge_status, patient {age, sex}, diagnoses [{code, poa}], procedures).\n"
+    "--jsonl reads one encounter per line and writes one JSON result per line\n"
+    "(a bad line gives {\"line\": N, \"error\": ...} and the batch goes on).\n";
 
 typedef struct opts {
     const char *path;
     int version, year;
-    bool json, jsonl, whatif;
+    bool json, jsonl, whatif, poa_exempt;
     const char *add[16];
     int n_add;
 } opts;
@@ -142,16 +145,28 @@ static int one(const mc_drg *g, const opts *o, const char *doc, size_t n, mc_drg
     int rc = mc_drg_claim_parse(doc, n, cb, &diag);
     if (rc) {
         free(cb);
+        if (o->jsonl) {
+            mc__buf_puts(out, "{\"error\":");
+            mc__buf_json_str(out, diag.msg, strlen(diag.msg));
+            mc__buf_puts(out, "}");
+            return -1;
+        }
         return cli_fail("%s", diag.msg);
     }
-    bool exempt_auto = false;
-    if (!cb->any_poa && !cb->claim.poa_exempt)
-        cb->claim.poa_exempt = exempt_auto = true;
+    bool exempt_auto = cb->claim.poa_exempt;
+    if (o->poa_exempt)
+        cb->claim.poa_exempt = true;
     if (o->version)
         cb->claim.version = o->version;
     rc = mc_drg_group(g, &cb->claim, r, &diag);
     if (rc) {
         free(cb);
+        if (o->jsonl) {
+            mc__buf_puts(out, "{\"error\":");
+            mc__buf_json_str(out, diag.msg, strlen(diag.msg));
+            mc__buf_puts(out, "}");
+            return -1;
+        }
         return cli_fail("%s", diag.msg);
     }
     mc_drg_whatif *w = NULL;
@@ -207,6 +222,8 @@ MC_COMMAND(group, "MS-DRG of an inpatient stay (v40-v43.1) with the MCE edits an
             o.json = true;
         } else if (!strcmp(argv[i], "--jsonl")) {
             o.jsonl = true;
+        } else if (!strcmp(argv[i], "--poa-exempt")) {
+            o.poa_exempt = true;
         } else if (!strcmp(argv[i], "--whatif")) {
             o.whatif = true;
         } else if (!strcmp(argv[i], "--add")) {
@@ -249,6 +266,7 @@ MC_COMMAND(group, "MS-DRG of an inpatient stay (v40-v43.1) with the MCE edits an
     }
     mc__buf js;
     mc__buf_init(&js, 0);
+    long bad_lines = 0;
     if (o.jsonl) {
         long line = 0;
         for (char *p = doc, *end = doc + n; p < end;) {
@@ -261,8 +279,25 @@ MC_COMMAND(group, "MS-DRG of an inpatient stay (v40-v43.1) with the MCE edits an
             if (k < len) {
                 js.n = 0;
                 int r1 = one(g, &o, p, len, r, &js, o.whatif);
+                if (r1 < 0) {
+                    /* bad encounter: report it on its line and go on */
+                    char pre[48];
+                    snprintf(pre, sizeof pre, "{\"line\":%ld,", line);
+                    mc__buf tmp;
+                    mc__buf_init(&tmp, 0);
+                    mc__buf_puts(&tmp, pre);
+                    mc__buf_append(&tmp, js.p + 1, js.n - 1);
+                    int w1 = cli_write(tmp.p, tmp.n);
+                    mc__buf_free(&tmp);
+                    bad_lines++;
+                    if (w1) {
+                        rc = CLI_USAGE;
+                        break;
+                    }
+                    p += len + (nl ? 1 : 0);
+                    continue;
+                }
                 if (r1) {
-                    fprintf(stderr, "medcode: (line %ld of %s)\n", line, o.path);
                     rc = r1;
                     break;
                 }
@@ -273,11 +308,13 @@ MC_COMMAND(group, "MS-DRG of an inpatient stay (v40-v43.1) with the MCE edits an
             }
             p += len + (nl ? 1 : 0);
         }
+        if (!rc && bad_lines)
+            rc = cli_fail("%ld of the encounters could not be grouped (see their \"error\" lines)", bad_lines);
     } else {
         rc = one(g, &o, doc, n, r, &js, true);
         if (!rc && o.json && cli_write(js.p, js.n))
             rc = CLI_USAGE;
-        if (!rc && r->rc)
+        if (!rc && (r->rc || r->drg == 998 || r->drg == 999))
             rc = CLI_NO;
     }
     mc__buf_free(&js);

@@ -64,12 +64,23 @@ static const char pcs_usage[] =
     "build: the values allowed for the next character after PREFIX (0..6 characters).\n"
     "Exit 0 valid, 1 invalid (the answer says why), 2 malformed input or bad usage.\n";
 
+/* The user's text for a message: at most 40 bytes, marked when cut. */
+static const char *shown(const char *text, char buf[64])
+{
+    size_t n = strlen(text);
+    snprintf(buf, 64, "%.40s%s", text, n > 40 ? "..." : "");
+    return buf;
+}
+
 /* Malformed input (length, characters PCS never uses): one line naming the problem, exit 2. */
 static int malformed(const mc_pcs *p, const mc_pcs_check *chk, const char *text)
 {
-    char reason[512];
+    char reason[512], buf[64];
     cli_pcs_reason(p, chk, reason, sizeof reason);
-    return cli_fail("'%s' is not an ICD-10-PCS code: %s", text, reason);
+    bool partial = chk->status == MC_PCS_BAD_LENGTH && chk->length >= 1 && chk->length <= 6;
+    return cli_fail("'%s' is not an ICD-10-PCS code: %s%s%s%s", shown(text, buf), reason,
+                    partial ? " (for the choices after it: medcode pcs build " : "",
+                    partial ? chk->code : "", partial ? ")" : "");
 }
 
 static int pcs_code(const mc_pcs *p, const opts *o, bool explain)
@@ -127,17 +138,19 @@ static int pcs_build(const mc_pcs *p, const opts *o)
     mc__trim(&t, &n);
     char prefix[8] = { 0 };
     size_t len = 0;
-    if (n > 6)
-        return cli_fail("'%s': a prefix has at most 6 characters (the 7th is the last one to "
-                        "choose); use 'medcode pcs explain' for a whole code",
-                        text);
+    char buf[64];
     if (n) {
         mc_pcs_check chk;
         mc_pcs_validate(p, t, n, &chk);
         if (chk.status == MC_PCS_BAD_CHAR)
             return malformed(p, &chk, text);
-        mc_pcs_normalize(t, n, prefix, &len);
     }
+    if (n > 6)
+        return cli_fail("'%s': a prefix has at most 6 characters (the 7th is the last one to "
+                        "choose); use 'medcode pcs explain' for a whole code",
+                        shown(text, buf));
+    if (n && mc_pcs_normalize(t, n, prefix, &len) != MC_OK)
+        return cli_fail("'%s' is not an ICD-10-PCS prefix", shown(text, buf));
     mc_pcs_value v[34];
     uint32_t count;
     mc_str axis;
@@ -163,7 +176,7 @@ static int pcs_build(const mc_pcs *p, const opts *o)
     }
     if (r != MC_OK) {
         mc__buf_free(&out);
-        return cli_fail("'%s' is not an ICD-10-PCS prefix", text);
+        return cli_fail("'%s' is not an ICD-10-PCS prefix", shown(text, buf));
     }
     cli_pcs_choices(p, prefix, o->json, &out);
     int rc = cli_flush_buf(&out, o->json);
@@ -231,9 +244,10 @@ MC_COMMAND(hcpcs, "HCPCS Level II: a code's descriptions, dates and validity on 
     mc_hcpcs_code c;
     int r = mc_hcpcs_lookup(h, o.arg, strlen(o.arg), &c);
     if (r == MC_EFORMAT) {
+        char buf[64];
         rc = cli_fail("'%s' is not an HCPCS code (a letter and 4 digits, or a 2-character "
                       "modifier)",
-                      o.arg);
+                      shown(o.arg, buf));
     } else if (r != MC_OK) {
         if (o.json) {
             mc__buf out;
@@ -244,7 +258,8 @@ MC_COMMAND(hcpcs, "HCPCS Level II: a code's descriptions, dates and validity on 
             cli_flush_buf(&out, true);
             mc__buf_free(&out);
         } else {
-            printf("%s: not in the HCPCS Level II file (FY%d)\n", o.arg, mc_hcpcs_source_year(h));
+            printf("%s: not in the HCPCS Level II file (FY%d)\n", o.arg,
+                   mc_hcpcs_source_year(h)); /* o.arg is 2..5 letters and digits here */
         }
         rc = CLI_NO;
     } else {

@@ -130,19 +130,19 @@ static void axes_out(const mc_pcs_axis *axes, int n, bool json, mc__buf *out)
     }
     for (int i = 0; i < n; i++) {
         const mc_pcs_axis *a = &axes[i];
-        mc__buf_printf(out, "  %u  %-16.*s %c  %.*s\n", a->position, (int)a->name.n, a->name.p,
+        mc__buf_printf(out, "  %u  %-22.*s %c  %.*s\n", a->position, (int)a->name.n, a->name.p,
                        a->value, (int)a->label.n, a->label.p);
         if (a->definition.n)
-            mc__buf_printf(out, "%24sdefinition: %.*s\n", "", (int)a->definition.n,
+            mc__buf_printf(out, "%30sdefinition: %.*s\n", "", (int)a->definition.n,
                            a->definition.p);
         if (a->explanation.n)
-            mc__buf_printf(out, "%24sexplanation: %.*s\n", "", (int)a->explanation.n,
+            mc__buf_printf(out, "%30sexplanation: %.*s\n", "", (int)a->explanation.n,
                            a->explanation.p);
         if (a->includes.n > 300) /* device lists run to thousands of characters */
-            mc__buf_printf(out, "%24sincludes: %.*s ... (%u characters, see --json)\n", "", 280,
+            mc__buf_printf(out, "%30sincludes: %.*s ... (%u characters, see --json)\n", "", 280,
                            a->includes.p, a->includes.n);
         else if (a->includes.n)
-            mc__buf_printf(out, "%24sincludes: %.*s\n", "", (int)a->includes.n, a->includes.p);
+            mc__buf_printf(out, "%30sincludes: %.*s\n", "", (int)a->includes.n, a->includes.p);
     }
 }
 
@@ -258,6 +258,10 @@ void cli_pcs_answer(const mc_pcs *p, const mc_pcs_check *chk, bool json, mc__buf
                             "order file)\n",
                        mc_pcs_tables_year(p), mc_pcs_order_year(p));
     axes_out(axes, n_axes, false, out);
+    if (chk->valid && n_axes < 7)
+        mc__buf_printf(out, "  (the FY%d tables no longer have character %d onwards of this "
+                            "code)\n",
+                       mc_pcs_tables_year(p), n_axes + 1);
     if (chk->status == MC_PCS_BAD_VALUE)
         values_out(p, chk->code, (size_t)chk->position - 1, false, out);
 }
