@@ -31,8 +31,8 @@ static int setup(void)
     mc_diag d = { 0 };
     c.diag = &d;
     mc__buf_init(&c.sources, 0);
-    mc_bundle *view = NULL, *b = NULL;
-    mc_search *s = NULL;
+    static mc_bundle *view, *b;
+    static mc_search *s;
     const char *fixture = "tests/fixtures/release/manifest.tsv";
     int rc = mc__bw_new(2030, &c.w);
     c.manifest = fixture;
@@ -47,6 +47,8 @@ static int setup(void)
     rc = rc ? rc : mc_bundle_open_mem(img2.p, img2.n, &b, &d);
     rc = rc ? rc : mc_search_open(b, &s, &d);
     rc = rc ? rc : mc_search_ctx_new(s, &ctx);
+    mc__bw_free(c.w);
+    mc__buf_free(&c.sources);
     if (rc) {
         fprintf(stderr, "fuzz_search_query: cannot build the fixture index: %s\n", d.msg);
         abort();
