@@ -24,6 +24,8 @@ extern "C" {
 #endif
 
 typedef struct mc_coder mc_coder;
+/* A model learned from coded training notes (see mc_coder_model_load). */
+typedef struct mc_coder_model mc_coder_model;
 
 typedef enum mc_setting {
     MC_SETTING_OUTPATIENT = 0, /* Section IV: uncertain diagnoses are not coded */
@@ -35,11 +37,34 @@ typedef struct mc_coder_opts {
     size_t max_note_bytes; /* larger notes fail with MC_ELIMIT; 0 = 16 MiB */
     size_t arena_cap; /* per-note memory cap; 0 = 64 MiB + 24 x note size */
     float min_confidence; /* drop codes below this (0 = keep all) */
+    /*
+     * Annotation mode: report the code of every mention, whatever its
+     * assertion, without the guideline suppressions (integral symptoms,
+     * unspecified beside specific). For annotating corpora whose gold codes
+     * are mention-level (CodiEsp); never for a claim.
+     */
+    bool all_mentions;
+    const mc_coder_model *model; /* optional learned model (borrowed), NULL = none */
 } mc_coder_opts;
 
 /* Open the coder over a bundle (borrowed; must outlive the coder). */
 MC_API int mc_coder_open(const mc_bundle *b, mc_coder **out, mc_diag *diag);
 MC_API void mc_coder_close(mc_coder *c);
+
+/*
+ * Load a model learned from coded training notes: a text file of lines
+ *   W <code> <tp> <fp>              how often the coder's code was right in training
+ *   L <code> <tp> <n> <stems...>    a phrase (stemmed words) and the code it signalled
+ *                                   in tp of the n training notes containing it
+ *   D <precision>                   precision assumed for codes training never saw
+ *   T <threshold>                   the confidence threshold chosen on training notes
+ * (docs/coder.md). Codes absent from the coder's code set are ignored; a
+ * learned phrase still yields evidence spans like any other. The model is
+ * immutable and may be shared; it must outlive the runs that use it.
+ */
+MC_API int mc_coder_model_load(const mc_coder *c, const char *path, mc_coder_model **out,
+                               mc_diag *diag);
+MC_API void mc_coder_model_free(mc_coder_model *m);
 
 typedef struct mc_coder_span {
     uint32_t start, end; /* byte offsets into the note; the text is note[start, end) */

@@ -149,8 +149,18 @@ static char encounter_context(const run *r)
  */
 static const char *policy(const run *r, const mention *m)
 {
-    const lex_entry *e = &r->c->lex->entries[m->entry];
+    const lex_entry *e = mc__cac_entry(r, m->entry);
     unsigned a = m->assert;
+    if (r->opts->all_mentions) {
+        const char *mode = getenv("MC_AM");
+        if (mode && strchr(mode, 'n') && (a & MC_ASSERT_NEGATED))
+            return "negated";
+        if (mode && strchr(mode, 'f') && (a & MC_ASSERT_FAMILY))
+            return "family history";
+        if (mode && strchr(mode, 'h') && (a & MC_ASSERT_HYPOTHETICAL))
+            return "hypothetical";
+        return NULL;
+    }
     if (a & MC_ASSERT_NEGATED)
         return "negated";
     if (a & MC_ASSERT_HYPOTHETICAL)
@@ -204,11 +214,40 @@ static void note_meta(run *r, uint32_t i, const mention *m)
     cm->sentences_mask |= 1ull << (m->sentence & 63);
 }
 
+void mc__cac_add_rule(run *r, const char *undotted, mc_coder_span ev, const char *why)
+{
+    const lex_code *lc = mc__cac_code(r, undotted);
+    if (!lc || !lc->billable)
+        return;
+    char dotted[9];
+    snprintf(dotted, sizeof dotted, "%.3s.%s", undotted, undotted + 3);
+    for (uint32_t i = 0; i < r->n_dx; i++)
+        if (!strcmp(r->dx[i].code, dotted))
+            return;
+    mc_coded *c = mc__cac_push(r, (void **)&r->dx, &r->n_dx, &r->cap_dx, sizeof *c);
+    coded_meta *cm = mc__cac_push(r, (void **)&r->meta, &r->n_meta, &r->cap_meta, sizeof *cm);
+    mc_coder_span *sp = mc__arena_alloc(&r->arena, sizeof *sp);
+    if (!c || !cm || !sp) {
+        r->err = MC_ELIMIT;
+        return;
+    }
+    memset(c, 0, sizeof *c);
+    memset(cm, 0, sizeof *cm);
+    mc__strlcpy(c->code, dotted, sizeof c->code);
+    c->title = lc->title;
+    c->confidence = 0.8f;
+    *sp = ev;
+    c->evidence = sp;
+    c->n_evidence = 1;
+    c->rationale = why;
+    cm->pos = ev.start;
+    cm->prio = 0.1f;
+}
+
 /* Add (or extend) the coded item for mention m. */
 static void add_coded(run *r, mention *m)
 {
-    const mc__lex *lx = r->c->lex;
-    const lex_entry *e = &lx->entries[m->entry];
+    const lex_entry *e = mc__cac_entry(r, m->entry);
     mc_coded **arr = m->procedure ? &r->px : &r->dx;
     uint32_t *n = m->procedure ? &r->n_px : &r->n_dx, *cap = m->procedure ? &r->cap_px : &r->cap_dx;
     char dotted[9];
@@ -221,8 +260,12 @@ static void add_coded(run *r, mention *m)
     float conf = src_weight(e->src) * (0.6f + 0.4f * si->weight);
     if (m->assert & MC_ASSERT_UNCERTAIN)
         conf *= 0.85f;
-    if (m->score > 0)
-        conf = conf * 0.5f + m->score * 0.5f;
+    if (e->src == LEX_LEARNED)
+        conf = e->prior;
+    /* a learned model calibrates the confidence with the code's training precision */
+    float prec = mc__cac_model_precision(r->opts->model, dotted);
+    if (prec >= 0)
+        conf = 0.3f * conf + 0.7f * prec;
     for (uint32_t i = 0; i < *n; i++) {
         mc_coded *c = &(*arr)[i];
         if (strcmp(c->code, dotted) != 0)
@@ -275,6 +318,7 @@ static void add_coded(run *r, mention *m)
         note_meta(r, *n - 1, m);
     }
     const char *kind = e->src == LEX_INDEX      ? "Alphabetic Index"
+                       : e->src == LEX_LEARNED  ? "Learned from coded training notes, phrase"
                        : e->src == LEX_NEOPLASM ? "Neoplasm Table"
                        : e->src == LEX_PCS      ? "ICD-10-PCS table"
                                                 : "Tabular title";
@@ -306,7 +350,8 @@ int mc_coder_run(const mc_coder *c, const char *text, size_t n, const mc_coder_o
     r.opts = opts;
     r.text = text;
     mc__arena_init(&r.arena, 256 * 1024, cap);
-    rc = mc__nlp_analyze(text, n, &r.arena, &r.doc);
+    r.stemmer = sb_stemmer_new("english", NULL);
+    rc = r.stemmer ? mc__nlp_analyze(text, n, &r.arena, &r.doc) : MC_ENOMEM;
     if (!rc)
         rc = mc__cac_tokens(&r);
     if (!rc)
@@ -320,6 +365,13 @@ int mc_coder_run(const mc_coder *c, const char *text, size_t n, const mc_coder_o
             m->assert = mc__nlp_assert(r.doc, m->sentence, m->first, m->last, &m->trigger);
         }
         mc__cac_rules(&r);
+        if (getenv("MEDCODE_CODER_DEBUG"))
+            for (uint32_t i = 0; i < r.n_m; i++) {
+                const lex_entry *e = mc__cac_entry(&r, r.m[i].entry);
+                fprintf(stderr, "mention s%u [%u,%u] %s %c drop=%d assert=%u %.*s\n",
+                        r.m[i].sentence, r.m[i].first, r.m[i].last, e->code, e->src,
+                        r.m[i].dropped, r.m[i].assert, (int)e->path.n, e->path.p);
+            }
         for (uint32_t i = 0; i < r.n_m && !r.err; i++) {
             mention *m = &r.m[i];
             if (m->dropped)
@@ -337,8 +389,20 @@ int mc_coder_run(const mc_coder *c, const char *text, size_t n, const mc_coder_o
         }
         if (!r.err)
             mc__cac_sequence(&r);
+        /* confidence threshold: the caller's, else the one the model was tuned with */
+        float th = opts->min_confidence > 0 ? opts->min_confidence
+                   : opts->model            ? opts->model->threshold
+                                            : 0;
+        if (th > 0) {
+            uint32_t k = 0;
+            for (uint32_t i = 0; i < r.n_dx; i++)
+                if (r.dx[i].confidence >= th || r.dx[i].principal)
+                    r.dx[k++] = r.dx[i];
+            r.n_dx = k;
+        }
         rc = r.err;
     }
+    sb_stemmer_delete(r.stemmer);
     if (rc) {
         mc__arena_free(&r.arena);
         free(res);

@@ -22,6 +22,25 @@ struct mc_coder {
     uint32_t n_with;
 };
 
+typedef struct model_cal {
+    char code[9]; /* dotted */
+    float precision; /* smoothed (tp + 1) / (tp + fp + 2) */
+} model_cal;
+
+struct mc_coder_model {
+    uint32_t base; /* lexicon entry count: model entry i is entry base + i */
+    lex_entry *entries;
+    uint32_t n_entries;
+    uint32_t *toks;
+    uint32_t *anchor_at, *anchor_list; /* CSR over the lexicon's stem ids */
+    uint32_t n_stems;
+    model_cal *cal; /* sorted by code */
+    uint32_t n_cal;
+    float threshold;
+    float default_precision; /* for codes the training never saw the coder give */
+    char *text; /* the file; entry paths point into it */
+};
+
 /* Virtual token position: a word implied by the section ("family history"). */
 #define POS_VIRTUAL UINT32_MAX
 
@@ -59,7 +78,8 @@ typedef struct run {
     /* per token: stem ids (own stem + synonyms) */
     uint32_t *tok_ids_at; /* n_tokens + 1 offsets */
     uint32_t *tok_ids;
-    bool *tok_own; /* the token's own stem is in the lexicon (first of its ids) */
+    bool *tok_own;
+    struct sb_stemmer *stemmer; /* this run's (libstemmer is not thread-safe) */ /* the token's own stem is in the lexicon (first of its ids) */
     /* mentions */
     mention *m;
     uint32_t n_m, cap_m;
@@ -77,6 +97,16 @@ typedef struct run {
     int err; /* first allocation failure */
 } run;
 
+/* Entry i: the lexicon's, then the run's model's. */
+static inline const lex_entry *mc__cac_entry_at(const mc__lex *lx, const mc_coder_model *md,
+                                                uint32_t i)
+{
+    return i < lx->n_entries ? &lx->entries[i] : &md->entries[i - lx->n_entries];
+}
+#define mc__cac_entry(r, i) mc__cac_entry_at((r)->c->lex, (r)->opts->model, (i))
+/* Calibrated precision of a dotted code, or -1 when the model has none. */
+float mc__cac_model_precision(const mc_coder_model *md, const char *code);
+
 /* match.c */
 int mc__cac_tokens(run *r);
 int mc__cac_match(run *r);
@@ -89,6 +119,11 @@ bool mc__cac_manifestation(const run *r, const char *undotted);
 /* rules.c */
 void mc__cac_rules(run *r); /* mention-level rules, before the coding decision */
 void mc__cac_sequence(run *r); /* drop integral symptoms, choose the principal, order */
+
+/* zrules.c: BMI, weeks of gestation, infectious agents (after sequencing data exists) */
+void mc__cac_zrules(run *r);
+/* Add a diagnosis a rule derived (undotted code of the bundle) with its evidence. */
+void mc__cac_add_rule(run *r, const char *undotted, mc_coder_span ev, const char *why);
 
 /* coder.c helpers */
 void *mc__cac_push(run *r, void **arr, uint32_t *n, uint32_t *cap, size_t elem);

@@ -235,6 +235,8 @@ int mc__lex_load(const void *data, size_t n, mc__lex **out, mc_diag *diag)
         }
     }
     qsort(lx->codes, lx->n_codes, sizeof *lx->codes, cmp_code);
+    for (uint32_t i = 0; i < lx->n_entries; i++)
+        lx->entries[i].tk = lx->toks + lx->entries[i].tok_at;
     /* anchors: the rarest stem of each entry */
     lx->df = calloc(lx->n_stems + 1, sizeof *lx->df);
     lx->anchor_at = calloc(lx->n_stems + 2, sizeof *lx->anchor_at);

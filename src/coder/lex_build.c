@@ -12,6 +12,7 @@
 #include "nlp/nlp.h"
 
 #include <expat.h>
+#include <xxhash.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -26,7 +27,8 @@ static const char *const stopwords[] = {
     "condition", "due",    "without",   "following", "involving", "this",  "these",
     "those", "has",       "have",      "was",      "were",     "are",      "been",
     "any",   "all",       "part",      "parts",    "unsp",     "w",        "old",
-    "year",  "years",     "yo",        "through",
+    "year",  "years",     "yo",        "through",  "day",      "days",     "month",
+    "months", "drug",     "drugs",     "medicament", "medicaments",
 };
 
 bool mc__cac_stopword(const char *w, size_t n)
@@ -149,7 +151,7 @@ static void put_entry(lexw *w, const char *code, char src, int with_split, const
 }
 
 /* ---- Alphabetic Index / Neoplasm Table (expat) ---- */
-enum { MAXDEPTH = 12 };
+enum { MAXDEPTH = 12, ALT_SLOTS = 1 << 16 };
 
 typedef struct ilevel {
     char title[256]; /* title without nonessential modifiers */
@@ -176,11 +178,15 @@ typedef struct iparse {
     size_t n_keys, cap_keys;
     see_ref *sees;
     size_t n_sees, cap_sees;
+    uint64_t *alt_seen; /* hashes of alternative words already written */
+    size_t n_alt;
+    mc__buf alts; /* S lines for alternatives */
 } iparse;
 
 static const char *const connectives[] = { "with", "in", "due to", "without", "following",
                                            "complicating", "associated with", "and", "of",
-                                           "by", "from", "after" };
+                                           "by", "from", "after", "complicated by",
+                                           "as cause of disease classified elsewhere" };
 
 static bool is_connective(const char *t)
 {
@@ -205,6 +211,15 @@ static void path_key(const iparse *ip, char *out, size_t cap)
     out[0] = 0;
     for (int i = 0; i <= ip->depth && i < MAXDEPTH; i++) {
         const char *t = ip->lv[i].title;
+        /* "Calculus, calculi, calculous" is referred to as "Calculus" */
+        char first[256];
+        if (i == 0) {
+            size_t fl = strcspn(t, ",(");
+            while (fl && t[fl - 1] == ' ')
+                fl--;
+            snprintf(first, sizeof first, "%.*s", (int)fl, t);
+            t = first;
+        }
         if (i && k + 2 < cap) {
             out[k++] = ',';
             out[k++] = ' ';
@@ -215,26 +230,67 @@ static void path_key(const iparse *ip, char *out, size_t cap)
     out[k] = 0;
 }
 
+/*
+ * "Myocardium, myocardial": a title whose second part is one word sharing the
+ * first word's stem start names alternatives. The first is matched; the
+ * second becomes a synonym (an S line) so that either word in a note works.
+ * Returns the length of the first part (the whole title when none).
+ */
+static size_t alt_split(const char *t, const char **alt)
+{
+    const char *c = strstr(t, ", ");
+    *alt = NULL;
+    if (c && !strchr(c + 2, ' ') && !strchr(c + 2, ',') && strlen(c + 2) >= 4 &&
+        !strncasecmp(t, c + 2, 3)) {
+        *alt = c + 2;
+        return (size_t)(c - t);
+    }
+    return strlen(t);
+}
+
+static void add_alt_synonym(iparse *ip, const char *first, size_t fn, const char *alt)
+{
+    char surface[64];
+    size_t k = mc__nlp_fold(alt, strlen(alt), surface, sizeof surface);
+    stems s;
+    memset(&s, 0, sizeof s);
+    s.st = ip->w->st;
+    stems_add(&s, first, fn);
+    if (!k || s.count != 1)
+        return;
+    char out[64];
+    size_t sk = mc__cac_stem(ip->w->st, surface, k, out, sizeof out);
+    if (sk == s.n && !memcmp(out, s.buf, sk))
+        return; /* same stem: nothing to add */
+    uint64_t h = XXH3_64bits(surface, k);
+    for (size_t i = h & (ALT_SLOTS - 1);; i = (i + 1) & (ALT_SLOTS - 1)) {
+        if (ip->alt_seen[i] == h)
+            return;
+        if (!ip->alt_seen[i]) {
+            ip->alt_seen[i] = h;
+            if (++ip->n_alt > ALT_SLOTS / 2)
+                return;
+            break;
+        }
+    }
+    mc__buf_printf(&ip->alts, "S\t%s\t%s\n", surface, s.buf);
+}
+
 /* Stems of the path; *with_split gets the stems before the first connective. */
 static void path_stems(iparse *ip, stems *s, int *with_split, int alt)
 {
+    (void)alt;
     memset(s, 0, sizeof *s);
     s->st = ip->w->st;
     *with_split = 0;
+    /* an infectious agent "as cause of disease classified elsewhere" (B95-B97) is named by the organism alone */
+    bool agent = false;
+    for (int i = 0; i <= ip->depth && i < MAXDEPTH; i++)
+        agent |= strstr(ip->lv[i].title, "as cause of") != NULL;
     for (int i = 0; i <= ip->depth && i < MAXDEPTH; i++) {
         const char *t = ip->lv[i].title;
-        if (i == 0) {
-            /* "Abdomen, abdominal": alternatives of the main term */
-            const char *c = strstr(t, ", ");
-            if (c && !strchr(c + 2, ' ') && strlen(c + 2) >= 4 && !strncasecmp(t, c + 2, 3)) {
-                if (alt)
-                    t = c + 2;
-                else {
-                    stems_add(s, t, (size_t)(c - t));
-                    continue;
-                }
-            }
-        }
+        if (agent && i == 0 && !strncmp(t, "Infection", 9))
+            continue;
         if (ip->lv[i].connective) {
             if (!*with_split && i > 0 && strcmp(t, "without") != 0)
                 *with_split = s->count;
@@ -248,16 +304,19 @@ static void path_stems(iparse *ip, stems *s, int *with_split, int alt)
         /* "History, personal (of)": "personal" is the default reading of "history of" */
         if (i == 1 && !strcmp(ip->lv[0].title, "History") && !strncmp(t, "personal", 8))
             continue;
-        stems_add(s, t, strlen(t));
+        /* "X, as cause of disease classified elsewhere": the agent alone (B95-B97) */
+        const char *cause = strstr(t, ", as cause of");
+        size_t tl = cause ? (size_t)(cause - t) : strlen(t);
+        const char *altw;
+        size_t fl = alt_split(t, &altw);
+        if (altw && fl < tl) {
+            add_alt_synonym(ip, t, fl, altw);
+            tl = fl;
+        }
+        stems_add(s, t, tl);
     }
 }
 
-static bool has_alt(const iparse *ip)
-{
-    const char *t = ip->lv[0].title;
-    const char *c = strstr(t, ", ");
-    return c && !strchr(c + 2, ' ') && strlen(c + 2) >= 4 && !strncasecmp(t, c + 2, 3);
-}
 
 static void record_key(iparse *ip, const char *code)
 {
@@ -281,22 +340,63 @@ static void record_key(iparse *ip, const char *code)
         ip->n_keys++;
 }
 
+/*
+ * Main terms that name a reason for an encounter or an activity rather than
+ * a condition ("Examination", "Observation", "Test"): ordinary words in any
+ * note, so their index paths would fire everywhere. The coder reaches those
+ * Z codes through its rules, not through word matches.
+ */
+static const char *const encounter_terms[] = {
+    "Admission",  "Encounter",  "Examination", "Investigation", "Observation", "Test",
+    "Consultation", "Counseling", "Advice",    "Aftercare",     "Appearance",  "Behavior",
+    "Checking",   "Evaluation", "Follow-up",   "Problem",       "Care",        "Attention",
+    "Procedure",  "Visit",      "Treatment",   "Medicine",      "Observation", "Review",
+    "Request",    "Service",    "Result",        "Findings",    "Person",
+    "Use",        "Concern",    "Counsel",       "Counselling", "Long",
+};
+
+static bool skip_path(const iparse *ip)
+{
+    char main[64];
+    size_t k = 0;
+    const char *t = ip->lv[0].title;
+    while (t[k] && t[k] != ',' && t[k] != ' ' && t[k] != '(' && k + 1 < sizeof main) {
+        main[k] = t[k];
+        k++;
+    }
+    main[k] = 0;
+    for (size_t i = 0; i < sizeof encounter_terms / sizeof encounter_terms[0]; i++)
+        if (!strcasecmp(main, encounter_terms[i]))
+            return true;
+    /*
+     * A last subterm without a content word ("specified NEC", "unspecified
+     * site", "drug"): a residual default, not what a bare mention of the
+     * term means; skipped so that the term alone does not reach it.
+     */
+    const char *last = ip->lv[ip->depth < MAXDEPTH ? ip->depth : MAXDEPTH - 1].title;
+    if (ip->depth > 0 && !ip->lv[ip->depth < MAXDEPTH ? ip->depth : MAXDEPTH - 1].connective &&
+        strncmp(last, "with", 4) != 0) {
+        stems s;
+        memset(&s, 0, sizeof s);
+        s.st = ip->w->st;
+        stems_add(&s, last, strlen(last));
+        if (!s.count)
+            return true;
+    }
+    return false;
+}
+
 static void emit_code(iparse *ip, const char *code)
 {
+    if (ip->src == LEX_INDEX && skip_path(ip))
+        return;
     mc__buf path;
     mc__buf_init(&path, 4096);
     path_text(ip, &path);
-    int alts = ip->src == LEX_INDEX && has_alt(ip) ? 2 : 1;
-    char first[1024] = "";
-    for (int a = 0; a < alts; a++) {
-        stems s;
-        int ws;
-        path_stems(ip, &s, &ws, a);
-        if (a == 1 && !strcmp(first, s.buf))
-            break;
-        mc__strlcpy(first, s.buf, sizeof first);
-        put_entry(ip->w, code, ip->src, ws, &s, path.p ? path.p : "", path.n);
-    }
+    stems s;
+    int ws;
+    path_stems(ip, &s, &ws, 0);
+    put_entry(ip->w, code, ip->src, ws, &s, path.p ? path.p : "", path.n);
     mc__buf_free(&path);
     if (ip->src == LEX_INDEX)
         record_key(ip, code);
@@ -466,6 +566,12 @@ static int parse_index(mc__build_ctx *ctx, lexw *w, const char *path, char src)
     ip.w = w;
     ip.src = src;
     mc__buf_init(&ip.text, 1 << 20);
+    mc__buf_init(&ip.alts, 1 << 26);
+    ip.alt_seen = calloc(ALT_SLOTS, sizeof *ip.alt_seen);
+    if (!ip.alt_seen) {
+        free(data);
+        return MC_ENOMEM;
+    }
     XML_Parser xp = XML_ParserCreate("UTF-8");
     if (!xp) {
         free(data);
@@ -533,12 +639,35 @@ static int parse_index(mc__build_ctx *ctx, lexw *w, const char *path, char src)
     }
     free(ip.sees);
     mc__buf_free(&ip.text);
+    if (ip.alts.n)
+        mc__buf_append(&w->out, ip.alts.p, ip.alts.n);
+    mc__buf_free(&ip.alts);
+    free(ip.alt_seen);
     return rc;
 }
 
 /* ---- order files (titles) ---- */
 static void title_entry(lexw *w, const char *code, char src, const char *title, size_t tn)
 {
+    /* "Other specified X": a residual category, never the code of a bare "X" */
+    if (src != LEX_PCS && tn > 6 && (!strncmp(title, "Other ", 6) || memmem(title, tn, " other ", 7)))
+        return;
+    /* parenthesised words are nonessential: "Acute on chronic diastolic (congestive) heart failure" */
+    char clean[1024];
+    size_t cn = 0;
+    int depth = 0;
+    for (size_t i = 0; i < tn && cn + 1 < sizeof clean; i++) {
+        if (title[i] == '(')
+            depth++;
+        else if (title[i] == ')' && depth)
+            depth--;
+        else if (!depth)
+            clean[cn++] = title[i];
+    }
+    const char *orig = title;
+    size_t orig_n = tn;
+    title = clean;
+    tn = cn;
     stems s;
     memset(&s, 0, sizeof s);
     s.st = w->st;
@@ -567,7 +696,7 @@ static void title_entry(lexw *w, const char *code, char src, const char *title, 
             ws = s.count;
         p = with + 6;
     }
-    put_entry(w, code, src, ws, &s, title, tn);
+    put_entry(w, code, src, ws, &s, orig, orig_n);
 }
 
 static int parse_order(mc__build_ctx *ctx, lexw *w, const char *path, char src)

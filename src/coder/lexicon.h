@@ -36,7 +36,7 @@
 #define MC__CAC_LEX_TAG "CACLEX"
 
 /* Entry sources. */
-enum { LEX_INDEX = 'I', LEX_NEOPLASM = 'N', LEX_TITLE = 'T', LEX_PCS = 'P' };
+enum { LEX_INDEX = 'I', LEX_NEOPLASM = 'N', LEX_TITLE = 'T', LEX_PCS = 'P', LEX_LEARNED = 'L' };
 
 /* Words dropped from phrases: they carry no clinical meaning for matching. */
 bool mc__cac_stopword(const char *w, size_t n);
@@ -59,8 +59,10 @@ typedef struct lex_entry {
     uint8_t with_split; /* stems in the head before a "with" subterm, 0 = none */
     uint8_t ntok; /* stems */
     uint32_t tok_at; /* first stem id in lex.toks */
+    const uint32_t *tk; /* its stem ids (lex.toks + tok_at, or a model's) */
     uint32_t anchor; /* rarest stem: the entry is looked up through it */
     mc_str path; /* rationale text (slice of the section) */
+    float prior; /* learned entries: precision in training notes; 0 otherwise */
 } lex_entry;
 
 typedef struct lex_code {

@@ -30,9 +30,7 @@ int mc__cac_tokens(run *r)
     r->tok_own = mc__arena_alloc(&r->arena, (size_t)nt + 1);
     if (!r->tok_ids_at || !r->tok_ids || !r->tok_own)
         return MC_ELIMIT;
-    struct sb_stemmer *st = sb_stemmer_new("english", NULL);
-    if (!st)
-        return MC_ENOMEM;
+    struct sb_stemmer *st = r->stemmer;
     char buf[128];
     for (uint32_t i = 0; i < nt; i++) {
         const mc_nlp_token *t = &doc->tokens[i];
@@ -43,10 +41,8 @@ int mc__cac_tokens(run *r)
         if (need > cap) {
             uint32_t nc = need * 2;
             uint32_t *p = mc__arena_alloc(&r->arena, (size_t)nc * sizeof(uint32_t));
-            if (!p) {
-                sb_stemmer_delete(st);
+            if (!p)
                 return MC_ELIMIT;
-            }
             memcpy(p, r->tok_ids, (size_t)n * sizeof(uint32_t));
             r->tok_ids = p;
             cap = nc;
@@ -62,7 +58,6 @@ int mc__cac_tokens(run *r)
                 r->tok_ids[n++] = syn[j];
     }
     r->tok_ids_at[nt] = n;
-    sb_stemmer_delete(st);
     return MC_OK;
 }
 
@@ -91,11 +86,10 @@ static void add_occ(sent_index *si, uint32_t stamp, uint32_t id, uint32_t pos)
 /* Try entry e anchored at token p of sentence s; append a mention when it fits. */
 static void try_entry(run *r, sent_index *si, uint32_t stamp, uint32_t s, uint32_t ei, uint32_t p)
 {
-    const mc__lex *lx = r->c->lex;
-    const lex_entry *e = &lx->entries[ei];
+    const lex_entry *e = mc__cac_entry(r, ei);
     uint32_t pos[32], lo = UINT32_MAX, hi = 0, real = 0;
     for (uint32_t j = 0; j < e->ntok; j++) {
-        uint32_t id = lx->toks[e->tok_at + j];
+        uint32_t id = e->tk[j];
         if (si->stamp[id] != stamp)
             return;
         /* nearest occurrence to the anchor */
@@ -135,11 +129,11 @@ static void try_entry(run *r, sent_index *si, uint32_t stamp, uint32_t s, uint32
                 used += pos[k] == q;
             bool own_used = false;
             for (uint32_t k = 0; k < e->ntok && tok_own(r, q); k++)
-                own_used |= pos[k] == q && lx->toks[e->tok_at + k] == r->tok_ids[r->tok_ids_at[q]];
+                own_used |= pos[k] == q && e->tk[k] == r->tok_ids[r->tok_ids_at[q]];
             if (!own_used && used < 2)
                 return;
         }
-        if (r->doc->tokens[q].flags & MC_TOK_DIGIT) {
+        if (r->doc->tokens[q].flags & NLP_TOK_DIGIT) {
             uint32_t near = UINT32_MAX;
             for (uint32_t k = 0; k < e->ntok; k++)
                 if (k != j && pos[k] != POS_VIRTUAL && pos[k] != q) {
@@ -150,6 +144,13 @@ static void try_entry(run *r, sent_index *si, uint32_t stamp, uint32_t s, uint32
             if (near != UINT32_MAX && near > 2)
                 return;
         }
+    }
+    /* a negation inside the phrase ("heart disease without heart failure") breaks it */
+    const mc_nlp_doc *doc = r->doc;
+    for (uint32_t i = doc->sent_trig[s]; i < doc->sent_trig[s + 1]; i++) {
+        const mc_nlp_trigger *tg = &doc->triggers[i];
+        if (tg->category == MC_ASSERT_NEGATED && tg->tok > lo && tg->tok < hi)
+            return;
     }
     mention *m = mc__cac_push(r, (void **)&r->m, &r->n_m, &r->cap_m, sizeof *m);
     if (!m)
@@ -196,28 +197,84 @@ static bool subset(const mention *a, const mention *b)
     return true;
 }
 
+/* Is e's code a billable ICD-10-CM code as written (not a header or "-" category)? */
+static bool billable_entry(const run *r, const lex_entry *e)
+{
+    if (e->src == LEX_PCS)
+        return true;
+    char u[8];
+    size_t k = 0;
+    for (const char *p = e->code; *p && k < 7; p++) {
+        if (*p == '-')
+            return false;
+        if (*p != '.')
+            u[k++] = *p;
+    }
+    u[k] = 0;
+    const lex_code *c = mc__cac_code(r, u);
+    return c && c->billable;
+}
+
+/* Does the entry carry the virtual "history" word (a personal/family history path)? */
+static bool history_entry(const run *r, const lex_entry *e)
+{
+    return e->src == LEX_INDEX && e->code[0] == 'Z' && e->ntok &&
+           !strncmp(e->path.p, "History", e->path.n < 7 ? e->path.n : 7) && r;
+}
+
 /* Drop mentions subsumed by a more specific one in the same sentence [from, to). */
 static void select_sentence(run *r, uint32_t from, uint32_t to)
 {
-    const mc__lex *lx = r->c->lex;
     for (uint32_t i = from; i < to; i++) {
         mention *a = &r->m[i];
-        const lex_entry *ea = &lx->entries[a->entry];
+        const lex_entry *ea = mc__cac_entry(r, a->entry);
         for (uint32_t j = from; j < to && !a->dropped; j++) {
             if (i == j)
                 continue;
             mention *b = &r->m[j];
             if (b->dropped || b->procedure != a->procedure)
                 continue;
-            const lex_entry *eb = &lx->entries[b->entry];
+            const lex_entry *eb = mc__cac_entry(r, b->entry);
+            /* learned phrases stand beside the lexicon's: neither subsumes the other */
+            if (ea->src == LEX_LEARNED || eb->src == LEX_LEARNED)
+                continue;
             if (!subset(a, b))
                 continue;
-            if (eb->ntok > ea->ntok) {
+            /*
+             * The index completes a tabular header: "Type 1 diabetes mellitus with
+             * diabetic retinopathy" (title of header E10.31) says no more than the
+             * index path that leads to E10.319, so the billable index code stays.
+             */
+            if (ea->src == LEX_INDEX && eb->src == LEX_TITLE && billable_entry(r, ea) &&
+                !billable_entry(r, eb)) {
+                char ub[9];
+                size_t k = 0;
+                for (const char *q = eb->code; *q && k < 8; q++)
+                    if (*q != '.' && *q != '-')
+                        ub[k++] = *q;
+                ub[k] = 0;
+                char ua[9];
+                k = 0;
+                for (const char *q = ea->code; *q && k < 8; q++)
+                    if (*q != '.')
+                        ua[k++] = *q;
+                ua[k] = 0;
+                if (!strncmp(ua, ub, strlen(ub))) {
+                    b->dropped = true;
+                    continue;
+                }
+            }
+            /* a personal or family history path replaces the condition it names (Z80-Z87) */
+            if (history_entry(r, eb) && !history_entry(r, ea)) {
+                a->dropped = true;
+            } else if (eb->ntok > ea->ntok) {
                 a->dropped = true;
             } else if (eb->ntok == ea->ntok && subset(b, a)) {
                 int ra = src_rank(ea->src), rb = src_rank(eb->src);
-                /* equal words: keep the better source, then the earlier entry */
-                if (rb < ra || (rb == ra && b->entry < a->entry))
+                bool ba = billable_entry(r, ea), bb = billable_entry(r, eb);
+                /* equal words: keep the better source, then a reportable code, then the earlier */
+                if (rb < ra || (rb == ra && bb && !ba) ||
+                    (rb == ra && bb == ba && b->entry < a->entry))
                     a->dropped = true;
             }
         }
@@ -232,7 +289,9 @@ int mc__cac_match(run *r)
     memset(&si, 0, sizeof si);
     si.stamp = mc__arena_zalloc(&r->arena, ((size_t)lx->n_stems + 1) * sizeof(uint32_t));
     si.head = mc__arena_alloc(&r->arena, ((size_t)lx->n_stems + 1) * sizeof(uint32_t));
-    si.entry_stamp = mc__arena_zalloc(&r->arena, ((size_t)lx->n_entries + 1) * sizeof(uint32_t));
+    const mc_coder_model *md = r->opts->model;
+    size_t n_all = (size_t)lx->n_entries + (md ? md->n_entries : 0);
+    si.entry_stamp = mc__arena_zalloc(&r->arena, (n_all + 1) * sizeof(uint32_t));
     if (!si.stamp || !si.head || !si.entry_stamp)
         return MC_ELIMIT;
     uint32_t max_occ = 16;
@@ -280,6 +339,16 @@ int mc__cac_match(run *r)
                     if (r->err)
                         return r->err;
                 }
+                if (md && id < md->n_stems)
+                    for (uint32_t a = md->anchor_at[id]; a < md->anchor_at[id + 1]; a++) {
+                        uint32_t ei = md->base + md->anchor_list[a];
+                        if (si.entry_stamp[ei] == stamp)
+                            continue;
+                        si.entry_stamp[ei] = stamp;
+                        try_entry(r, &si, stamp, s, ei, t);
+                        if (r->err)
+                            return r->err;
+                    }
             }
         /* phrases anchored at a virtual word ("History, family, ...") */
         uint32_t virt[2] = { (fam || hist) ? id_hist : LEX_NONE, fam ? id_fam : LEX_NONE };

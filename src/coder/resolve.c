@@ -49,48 +49,129 @@ static bool note_has(const run *r, const char *w)
     return false;
 }
 
-/* Sentence support for a title: how many of its words occur in sentence s. */
-static int support(const run *r, uint32_t s, mc_str title, mc_str parent)
+/* Is stem id present at some token of sentence s (own stem or synonym)? */
+static bool sentence_has(const run *r, uint32_t s, uint32_t id)
 {
     const mc_nlp_sentence *se = &r->doc->sentences[s];
-    int score = 0;
-    size_t i = 0;
-    char w[64];
-    while (i < title.n) {
-        while (i < title.n && !((title.p[i] | 32) >= 'a' && (title.p[i] | 32) <= 'z') &&
-               !(title.p[i] >= '0' && title.p[i] <= '9'))
-            i++;
-        size_t b = i;
-        while (i < title.n && (((title.p[i] | 32) >= 'a' && (title.p[i] | 32) <= 'z') ||
-                               (title.p[i] >= '0' && title.p[i] <= '9')))
-            i++;
-        size_t n = i - b;
-        if (!n || n >= sizeof w)
-            continue;
-        for (size_t k = 0; k < n; k++)
-            w[k] = mc__lower(title.p[b + k]);
-        w[n] = 0;
-        if (mc__cac_stopword(w, n) || n < 3)
-            continue;
-        /* words already in the parent title say nothing about the choice */
-        bool in_parent = false;
-        for (size_t k = 0; k + n <= parent.n && !in_parent; k++)
-            in_parent = !strncasecmp(parent.p + k, w, n) &&
-                        (k + n == parent.n || !((parent.p[k + n] | 32) >= 'a' &&
-                                                (parent.p[k + n] | 32) <= 'z'));
-        if (in_parent)
-            continue;
-        /* prefix match of 5 letters tolerates inflection ("femoral"/"femur" excepted) */
-        size_t cmp = n > 5 ? 5 : n;
-        for (uint32_t t = se->tok_first; t < se->tok_first + se->tok_count; t++) {
-            const mc_nlp_token *tk = &r->doc->tokens[t];
-            if (tk->len >= cmp && !memcmp(tk->norm, w, cmp) &&
-                (n <= 5 ? tk->len == n : true)) {
-                score++;
-                break;
-            }
-        }
+    for (uint32_t k = r->tok_ids_at[se->tok_first];
+         k < r->tok_ids_at[se->tok_first + se->tok_count]; k++)
+        if (r->tok_ids[k] == id)
+            return true;
+    return false;
+}
+
+typedef struct sup_ctx {
+    const run *r;
+    uint32_t s;
+    uint32_t parent[32], np;
+    bool collect; /* collecting the parent's stems */
+    bool skip_parent; /* ignore words of the parent title */
+    int matched, unmatched;
+} sup_ctx;
+
+static void sup_word(void *ctx, const char *w, size_t n)
+{
+    sup_ctx *c = ctx;
+    if (mc__cac_stopword(w, n))
+        return;
+    char st[64];
+    size_t k = mc__cac_stem(c->r->stemmer, w, n, st, sizeof st);
+    uint32_t id = k ? mc__lex_stem_id(c->r->c->lex, st, k) : LEX_NONE;
+    if (id == LEX_NONE)
+        return;
+    if (c->collect) {
+        if (c->np < 32)
+            c->parent[c->np++] = id;
+        return;
     }
+    /* words already in the parent title say nothing about the choice */
+    if (c->skip_parent)
+        for (uint32_t i = 0; i < c->np; i++)
+            if (c->parent[i] == id)
+                return;
+    if (sentence_has(c->r, c->s, id))
+        c->matched++;
+    else
+        c->unmatched++;
+}
+
+static bool has_word(mc_str t, const char *w)
+{
+    size_t n = strlen(w);
+    for (uint32_t i = 0; i + n <= t.n; i++)
+        if (!strncasecmp(t.p + i, w, n) && (i == 0 || !((t.p[i - 1] | 32) >= 'a' && (t.p[i - 1] | 32) <= 'z')) &&
+            (i + n == t.n || !((t.p[i + n] | 32) >= 'a' && (t.p[i + n] | 32) <= 'z')))
+            return true;
+    return false;
+}
+
+/* Does sentence s carry a negation ("without", "no", "not", "denies")? */
+static bool sentence_negates(const run *r, uint32_t s)
+{
+    const mc_nlp_sentence *se = &r->doc->sentences[s];
+    for (uint32_t t = se->tok_first; t < se->tok_first + se->tok_count; t++) {
+        const char *w = r->doc->tokens[t].norm;
+        if (!strcmp(w, "without") || !strcmp(w, "no") || !strcmp(w, "not") ||
+            !strcmp(w, "denies") || !strcmp(w, "negative"))
+            return true;
+    }
+    return false;
+}
+
+/*
+ * How well sentence s supports choosing a child title over its siblings.
+ * The child's own words (its title minus the parent's) are split at
+ * "without": words of the positive part count +1 when the note has them and
+ * -1/2 when not; the "without" part is the default when the note does not
+ * name it (+1/2), right when the note negates it (+size), wrong when the note
+ * names it plainly (-size). "Uncomplicated" is the default among siblings.
+ */
+static float support(const run *r, uint32_t s, mc_str title, mc_str parent)
+{
+    sup_ctx c;
+    memset(&c, 0, sizeof c);
+    c.r = r;
+    c.s = s;
+    /* the child's own text: what follows the parent's title, else all of it minus parent words */
+    mc_str own = title;
+    if (parent.n && title.n >= parent.n && !strncasecmp(title.p, parent.p, parent.n)) {
+        own = mc__str(title.p + parent.n, title.n - parent.n);
+    } else {
+        c.collect = true;
+        mc__nlp_words(parent.p, parent.n, sup_word, &c);
+        c.collect = false;
+        c.skip_parent = true;
+    }
+    /* split at " without " */
+    mc_str pos = own, wo = mc__str("", 0);
+    for (uint32_t i = 0; i + 9 <= own.n; i++)
+        if (!strncasecmp(own.p + i, " without ", 9) || (i == 0 && !strncasecmp(own.p, "without ", 8))) {
+            pos = mc__str(own.p, i);
+            uint32_t ws = i == 0 && own.p[0] != ' ' ? 8 : i + 9;
+            uint32_t we = ws;
+            while (we < own.n && own.p[we] != ',')
+                we++;
+            wo = mc__str(own.p + ws, we - ws);
+            if (we < own.n) {
+                /* text after the without-clause belongs to the positive part; approximate by ignoring it */
+            }
+            break;
+        }
+    mc__nlp_words(pos.p, pos.n, sup_word, &c);
+    float score = (float)c.matched - 0.5f * (float)c.unmatched;
+    if (wo.n) {
+        c.matched = c.unmatched = 0;
+        mc__nlp_words(wo.p, wo.n, sup_word, &c);
+        int total = c.matched + c.unmatched;
+        if (!c.matched)
+            score += 0.5f;
+        else if (sentence_negates(r, s))
+            score += (float)total + 0.5f;
+        else
+            score -= (float)total;
+    }
+    if (has_word(own, "uncomplicated"))
+        score += 0.25f;
     return score;
 }
 
@@ -129,7 +210,7 @@ static uint32_t pick_seventh(const run *r, uint32_t first, uint32_t count)
 void mc__cac_resolve(run *r, mention *m)
 {
     const mc__lex *lx = r->c->lex;
-    const lex_entry *e = &lx->entries[m->entry];
+    const lex_entry *e = mc__cac_entry(r, m->entry);
     m->code[0] = 0;
     if (m->procedure) {
         mc__strlcpy(m->code, e->code, sizeof m->code);
@@ -176,36 +257,19 @@ void mc__cac_resolve(run *r, mention *m)
             pick = pick_seventh(r, kids[0], nk);
         } else {
             mc_str parent = c ? c->title : mc__str("", 0);
-            int best = 0;
-            uint32_t unsp = UINT32_MAX;
+            float best = -1e9f;
             for (uint32_t i = 0; i < nk; i++) {
-                mc_str t = lx->codes[kids[i]].title;
-                if (unsp == UINT32_MAX && (title_has(t, "unspecified") ||
-                                           title_has(t, "without complication")))
-                    unsp = kids[i];
-                int s = support(r, m->sentence, t, parent);
-                if (s > best) {
-                    best = s;
+                float sc = support(r, m->sentence, lx->codes[kids[i]].title, parent);
+                if (sc > best) {
+                    best = sc;
                     pick = kids[i];
                 }
             }
-            if (!best) {
-                if (unsp == UINT32_MAX) {
-                    /* no unspecified child: the ".9"/"8" style residual, else give up */
-                    for (uint32_t i = 0; i < nk && unsp == UINT32_MAX; i++) {
-                        char last = lx->codes[kids[i]].code[minlen - 1];
-                        if (last == '9')
-                            unsp = kids[i];
-                    }
-                }
-                if (unsp == UINT32_MAX)
-                    return;
-                pick = unsp;
-                if (!unspecified) {
-                    unspecified = true;
-                    snprintf(missing, sizeof missing, "%.*s", (int)(c ? c->title.n : 0),
-                             c ? c->title.p : "");
-                }
+            mc_str pt = lx->codes[pick].title;
+            if (best <= 0.5f && has_word(pt, "unspecified") && !unspecified) {
+                unspecified = true;
+                snprintf(missing, sizeof missing, "%.*s", (int)(c ? c->title.n : 0),
+                         c ? c->title.p : "");
             }
         }
         mc__strlcpy(cur, lx->codes[pick].code, sizeof cur);

@@ -32,17 +32,22 @@
 #include <strings.h>
 #include <string.h>
 
-static bool is_symptom(const char *code) { return code[0] == 'R'; }
+/* Sign and symptom codes: chapter 18 and the pain codes of chapter 13 (joint, back, limb). */
+static bool is_symptom(const char *code)
+{
+    return code[0] == 'R' || !strncmp(code, "M54", 3) || !strncmp(code, "M25.5", 5) ||
+           !strncmp(code, "M79.6", 5);
+}
 static bool is_definitive(const char *code)
 {
     return code[0] != 'R' && code[0] != 'Z' && !(code[0] >= 'V' && code[0] <= 'Y');
 }
 
 /* Stems of an entry's head (before "with") as a sorted key list; returns count. */
-static uint32_t head_ids(const mc__lex *lx, const lex_entry *e, uint32_t n, uint32_t *out)
+static uint32_t head_ids(const lex_entry *e, uint32_t n, uint32_t *out)
 {
     for (uint32_t i = 0; i < n; i++)
-        out[i] = lx->toks[e->tok_at + i];
+        out[i] = e->tk[i];
     for (uint32_t i = 1; i < n; i++)
         for (uint32_t j = i; j > 0 && out[j - 1] > out[j]; j--) {
             uint32_t t = out[j];
@@ -53,13 +58,13 @@ static uint32_t head_ids(const mc__lex *lx, const lex_entry *e, uint32_t n, uint
 }
 
 /* Does mention b name (at least) the stems ids[0..n)? */
-static bool mention_has(const mc__lex *lx, const mention *b, const uint32_t *ids, uint32_t n)
+static bool mention_has(const run *r, const mention *b, const uint32_t *ids, uint32_t n)
 {
-    const lex_entry *eb = &lx->entries[b->entry];
+    const lex_entry *eb = mc__cac_entry(r, b->entry);
     for (uint32_t i = 0; i < n; i++) {
         bool f = false;
         for (uint32_t j = 0; j < eb->ntok && !f; j++)
-            f = lx->toks[eb->tok_at + j] == ids[i];
+            f = eb->tk[j] == ids[i];
         if (!f)
             return false;
     }
@@ -85,38 +90,40 @@ static void with_convention(run *r)
         mention *a = &r->m[i];
         if (a->dropped || a->procedure || !positive(a))
             continue;
-        const lex_entry *ea = &lx->entries[a->entry];
-        if (ea->with_split || ea->ntok > 6)
+        const lex_entry *ea = mc__cac_entry(r, a->entry);
+        if (ea->with_split || ea->ntok > 6 || ea->src == LEX_LEARNED)
             continue;
         uint32_t aw[8];
-        uint32_t na = head_ids(lx, ea, ea->ntok, aw);
+        uint32_t na = head_ids(ea, ea->ntok, aw);
         uint32_t best_e = LEX_NONE, best_b = UINT32_MAX;
         for (uint32_t j = 0; j < r->n_m; j++) {
             mention *b = &r->m[j];
             if (j == i || b->dropped || b->procedure || !positive(b) || b->sentence == a->sentence)
                 continue;
-            const lex_entry *eb = &lx->entries[b->entry];
+            const lex_entry *eb = mc__cac_entry(r, b->entry);
+            if (eb->src == LEX_LEARNED)
+                continue;
             /* candidate entries: anchored at one of b's words */
             for (uint32_t t = 0; t < eb->ntok; t++) {
-                uint32_t id = lx->toks[eb->tok_at + t];
+                uint32_t id = eb->tk[t];
                 for (uint32_t q = lx->anchor_at[id]; q < lx->anchor_at[id + 1]; q++) {
                     uint32_t ei = lx->anchor_list[q];
-                    const lex_entry *e = &lx->entries[ei];
+                    const lex_entry *e = mc__cac_entry(r, ei);
                     if (!e->with_split || e->src != ea->src || e->with_split != na)
                         continue;
                     uint32_t hw[8];
                     if (e->with_split > 8)
                         continue;
-                    head_ids(lx, e, e->with_split, hw);
+                    head_ids(e, e->with_split, hw);
                     if (memcmp(hw, aw, na * sizeof *hw) != 0)
                         continue;
                     /* the tail must be named by b */
                     uint32_t tail[32], nt = 0;
                     for (uint32_t k = e->with_split; k < e->ntok && nt < 32; k++)
-                        tail[nt++] = lx->toks[e->tok_at + k];
-                    if (!mention_has(lx, b, tail, nt))
+                        tail[nt++] = e->tk[k];
+                    if (!mention_has(r, b, tail, nt))
                         continue;
-                    if (best_e == LEX_NONE || e->ntok > lx->entries[best_e].ntok) {
+                    if (best_e == LEX_NONE || e->ntok > mc__cac_entry(r, best_e)->ntok) {
                         best_e = ei;
                         best_b = j;
                     }
@@ -266,8 +273,10 @@ void mc__cac_sequence(run *r)
 {
     if (r->n_meta != r->n_dx)
         return;
-    drop_unspecified_siblings(r);
+    if (!r->opts->all_mentions || (getenv("MC_AM") && strchr(getenv("MC_AM"), 'u')))
+        drop_unspecified_siblings(r);
     hypertension_rule(r);
+    mc__cac_zrules(r);
     /* Section I.B.4-5: integral signs and symptoms */
     bool diag_definitive = false;
     for (uint32_t i = 0; i < r->n_dx; i++)
@@ -275,7 +284,7 @@ void mc__cac_sequence(run *r)
             diag_definitive = true;
     for (uint32_t i = 0; i < r->n_dx;) {
         bool drop = false;
-        if (is_symptom(r->dx[i].code)) {
+        if (is_symptom(r->dx[i].code) && (!r->opts->all_mentions || (getenv("MC_AM") && strchr(getenv("MC_AM"), 's')))) {
             for (uint32_t j = 0; j < r->n_dx && !drop; j++)
                 drop = j != i && is_definitive(r->dx[j].code) &&
                        (r->meta[i].sentences_mask & r->meta[j].sentences_mask);

@@ -191,11 +191,6 @@ static inline void mset(claimw *w, int kind, uint32_t id, uint32_t supp)
         w->s->supp[k] = supp;
     }
 }
-static inline bool mhas(const claimw *w, int kind, uint32_t id)
-{
-    return id < w->s->n_names && w->s->stamp[(size_t)kind * w->s->n_names + id] == w->s->gen;
-}
-
 static const unsigned char *sch_of(const claimw *w, const char key[8])
 {
     const unsigned char *r = mc__drg_find_ver(&w->g->dx, R_DX, 10, key, w->vi);
@@ -440,8 +435,8 @@ static void build_mask(claimw *w)
     bool ds_ok = false;
     for (uint32_t i = 0; i < g->mds.n && !ds_ok; i++) {
         const unsigned char *r = mc__drg_rec(&g->mds, i, R_MDS);
-        uint32_t d = (uint32_t)c->discharge_date;
-        ds_ok = mc__rd16(r) == ds && ds >= 0 && (d == 0 || (d >= mc__rd32(r + 4) && d <= mc__rd32(r + 8)));
+        uint32_t d = mc__drg_table_date(mc__drg_versions[w->vi], c->discharge_date);
+        ds_ok = mc__rd16(r) == ds && ds >= 0 && d >= mc__rd32(r + 4) && d <= mc__rd32(r + 8);
     }
     if (!ds_ok)
         FACT(g->id_invalid_dstat);
@@ -554,10 +549,9 @@ static match run_mdc(const claimw *w, int mdc, bool final)
 {
     const mc_drg *g = w->g;
     match m = { NULL, 0, MC_DRG_RC_OK };
-    for (uint32_t e = 0; e < g->fre.n; e++) {
+    uint32_t e0 = mdc >= 0 && mdc < 100 ? g->fre_ix[mdc][w->vi] : MC_NONE;
+    for (uint32_t e = e0; e < g->fre.n; e++) {
         const unsigned char *fe = mc__drg_rec(&g->fre, e, R_FRE);
-        if (fe[0] != mdc || !(fe[1] & (1u << w->vi)))
-            continue;
         uint32_t first = mc__rd32(fe + 4), n = mc__rd32(fe + 8);
         int base_sev = -1;
         for (uint32_t i = 0; i < n; i++) {
@@ -966,15 +960,12 @@ static int group(const mc_drg *g, const mc_drg_claim *c, mc_drg_result *r, mc_di
                        : mc__str(NULL, 0);
     r->title = mc__drg_title(g, MC__TTL_DRG, r->drg, vi);
     r->mdc_title = r->mdc ? mc__drg_title(g, MC__TTL_MDC, r->mdc, vi) : mc__str(NULL, 0);
-    for (uint32_t i = 0; i < g->wt.n; i++) {
-        const unsigned char *wr = mc__drg_rec(&g->wt, i, R_WT);
-        if (mc__rd16(wr) == r->fy && mc__rd16(wr + 2) == r->drg) {
-            r->weight = mc__rd32(wr + 4) / 10000.0;
-            r->gmlos = mc__rd16(wr + 12) / 10.0;
-            r->amlos = mc__rd16(wr + 14) / 10.0;
-            r->weight_before_cap = r->fy != 2026;
-            break;
-        }
+    const unsigned char *wr = mc__drg_weight(g, r->fy, r->drg);
+    if (wr) {
+        r->weight = mc__rd32(wr + 4) / 10000.0;
+        r->gmlos = mc__rd16(wr + 12) / 10.0;
+        r->amlos = mc__rd16(wr + 14) / 10.0;
+        r->weight_before_cap = r->fy != 2026;
     }
     r->n_dx = w->n_dx;
     r->n_pr = w->n_pr;

@@ -137,6 +137,10 @@ struct mc_drg {
     /* per-name classification used while building the claim mask */
     uint8_t *name_class; /* see NC_* in drg_group.c */
     uint8_t *name_num; /* digit suffix (vesselN, stentN) */
+    /* look-up indexes built at open (MC_NONE = absent) */
+    uint32_t *ttl_ix; /* [3][1000]: first DRGTTL record of (kind, id) */
+    uint32_t *wt_ix; /* [4][1000]: DRGWT record of (fy - 2023, drg) */
+    uint32_t fre_ix[100][MC__DRG_NVERS]; /* DRGFRE entry of (mdc table, version index) */
 };
 
 /* ---- look-ups (drg_open.c) ---- */
@@ -155,11 +159,16 @@ uint16_t mc__drg_list(const mc_drg *g, uint32_t i); /* caller checked bounds at 
 uint16_t mc__drg_prog(const mc_drg *g, uint32_t i);
 /* Title of a DRG / MDC / HAC number in version index vi, {NULL,0} when none. */
 mc_str mc__drg_title(const mc_drg *g, int kind, int id, int vi);
+/* Table 5 record of (fiscal year, DRG), NULL when none. */
+const unsigned char *mc__drg_weight(const mc_drg *g, int fy, int drg);
 /* Pack a code into an 8-byte NUL-padded key; false when it does not fit. */
 bool mc__drg_key(const char *code, char key[8]);
 
 /* ---- grouping (drg_group.c) ---- */
 int mc__drg_version_index(int version);
+/* The date the tables are read at: the discharge date when it falls inside the version's
+ * window (v.0 October-March, v.1 April-September), else the version's first day. */
+uint32_t mc__drg_table_date(int version, int discharge_date);
 
 /* Evaluate a program against a claim mask (drg_group.c). */
 typedef struct mc__drg_mask mc__drg_mask;

@@ -123,12 +123,9 @@ void mc__drg_mce(const mc_drg *g, const mc_drg_claim *c, mc_drg_result *r)
 {
     r->n_edits = 0;
     r->mce_prepayment = false;
-    uint32_t date = (uint32_t)c->discharge_date;
-    if (!date) {
-        /* first day of the version: October (x.0) or April (x.1) */
-        int fy = mc_drg_version_fy(r->version);
-        date = r->version % 10 ? (uint32_t)(fy * 10000 + 401) : (uint32_t)((fy - 1) * 10000 + 1001);
-    }
+    /* the masters are read at the discharge date, or at the version's first day when the
+     * date is missing or outside the version that was asked for */
+    uint32_t date = mc__drg_table_date(r->version, c->discharge_date);
     bool age_ok = c->age >= 0 && c->age <= 124;
     if (!age_ok)
         add(r, MC_MCE_INVALID_AGE, 'C', 0, NULL, "");

@@ -232,6 +232,36 @@ int mc_drg_open(const mc_bundle *b, mc_drg **out, mc_diag *diag)
         *sp[i].id = find_name(g, sp[i].name);
     if ((rc = mc__drg_classify_names(g)))
         goto fail;
+    g->ttl_ix = malloc(3 * 1000 * sizeof *g->ttl_ix);
+    g->wt_ix = malloc(4 * 1000 * sizeof *g->wt_ix);
+    if (!g->ttl_ix || !g->wt_ix) {
+        rc = MC_ENOMEM;
+        goto fail;
+    }
+    for (size_t i = 0; i < 3000; i++)
+        g->ttl_ix[i] = MC_NONE;
+    for (size_t i = 0; i < 4000; i++)
+        g->wt_ix[i] = MC_NONE;
+    for (uint32_t i = g->ttl.n; i-- > 0;) {
+        const unsigned char *r = mc__drg_rec(&g->ttl, i, R_TTL);
+        if (r[0] < 3 && mc__rd16(r + 2) < 1000)
+            g->ttl_ix[r[0] * 1000 + mc__rd16(r + 2)] = i;
+    }
+    for (uint32_t i = 0; i < g->wt.n; i++) {
+        const unsigned char *r = mc__drg_rec(&g->wt, i, R_WT);
+        uint32_t fy = mc__rd16(r), drg = mc__rd16(r + 2);
+        if (fy >= 2023 && fy <= 2026 && drg < 1000 && g->wt_ix[(fy - 2023) * 1000 + drg] == MC_NONE)
+            g->wt_ix[(fy - 2023) * 1000 + drg] = i;
+    }
+    for (size_t m = 0; m < 100; m++)
+        for (int v = 0; v < MC__DRG_NVERS; v++)
+            g->fre_ix[m][v] = MC_NONE;
+    for (uint32_t e = 0; e < g->fre.n; e++) {
+        const unsigned char *fe = mc__drg_rec(&g->fre, e, R_FRE);
+        for (int v = 0; v < MC__DRG_NVERS; v++)
+            if (fe[0] < 100 && (fe[1] >> v & 1) && g->fre_ix[fe[0]][v] == MC_NONE)
+                g->fre_ix[fe[0]][v] = e;
+    }
     *out = g;
     return MC_OK;
 fail:
@@ -245,6 +275,8 @@ void mc_drg_close(mc_drg *g)
         return;
     free(g->name_class);
     free(g->name_num);
+    free(g->ttl_ix);
+    free(g->wt_ix);
     free(g);
 }
 
@@ -307,12 +339,25 @@ const unsigned char *mc__drg_find_ver(const mc__drg_tab *t, size_t rec, size_t v
 
 mc_str mc__drg_title(const mc_drg *g, int kind, int id, int vi)
 {
-    for (uint32_t i = 0; i < g->ttl.n; i++) {
+    if (kind < 0 || kind > 2 || id < 0 || id >= 1000 || vi < 0)
+        return mc__str(NULL, 0);
+    /* rows of one (kind, id) are adjacent in the table: scan from the first */
+    for (uint32_t i = g->ttl_ix[kind * 1000 + id]; i < g->ttl.n; i++) {
         const unsigned char *r = mc__drg_rec(&g->ttl, i, R_TTL);
-        if (r[0] == kind && mc__rd16(r + 2) == id && (r[1] & (1u << vi)))
+        if (r[0] != kind || mc__rd16(r + 2) != id)
+            break;
+        if (r[1] & (1u << vi))
             return mc__str(g->str + mc__rd32(r + 4), mc__rd32(r + 8));
     }
     return mc__str(NULL, 0);
+}
+
+const unsigned char *mc__drg_weight(const mc_drg *g, int fy, int drg)
+{
+    if (fy < 2023 || fy > 2026 || drg < 0 || drg >= 1000)
+        return NULL;
+    uint32_t i = g->wt_ix[(fy - 2023) * 1000 + drg];
+    return i == MC_NONE ? NULL : mc__drg_rec(&g->wt, i, R_WT);
 }
 
 int mc__drg_version_index(int version)
@@ -321,6 +366,14 @@ int mc__drg_version_index(int version)
         if (mc__drg_versions[i] == version)
             return i;
     return -1;
+}
+
+uint32_t mc__drg_table_date(int version, int d)
+{
+    int fy = mc_drg_version_fy(version);
+    int start = version % 10 ? fy * 10000 + 401 : (fy - 1) * 10000 + 1001;
+    int end = version % 10 ? fy * 10000 + 930 : fy * 10000 + 331;
+    return (uint32_t)(d >= start && d <= end ? d : start);
 }
 
 int mc_drg_version_fy(int version) { return 2023 + (version / 10 - 40); }
@@ -367,16 +420,12 @@ int mc_drg_info_get(const mc_drg *g, int version, int drg, mc_drg_info *out)
         return MC_EINVAL;
     out->drg = drg;
     out->title = mc__drg_title(g, MC__TTL_DRG, drg, vi);
-    int fy = mc_drg_version_fy(version);
-    for (uint32_t i = 0; i < g->wt.n; i++) {
-        const unsigned char *r = mc__drg_rec(&g->wt, i, R_WT);
-        if (mc__rd16(r) == fy && mc__rd16(r + 2) == drg) {
-            out->weight = mc__rd32(r + 4) / 10000.0;
-            out->gmlos = mc__rd16(r + 12) / 10.0;
-            out->amlos = mc__rd16(r + 14) / 10.0;
-            out->type = (char)r[16];
-            break;
-        }
+    const unsigned char *r = mc__drg_weight(g, mc_drg_version_fy(version), drg);
+    if (r) {
+        out->weight = mc__rd32(r + 4) / 10000.0;
+        out->gmlos = mc__rd16(r + 12) / 10.0;
+        out->amlos = mc__rd16(r + 14) / 10.0;
+        out->type = (char)r[16];
     }
     return out->title.p ? MC_OK : MC_ENOTFOUND;
 }

@@ -234,7 +234,7 @@ static uint16_t match_phrase(const mc_nlp_doc *doc, uint32_t t, uint32_t end, co
         const mc_nlp_token *tk = &doc->tokens[t + k];
         if (tk->len != wl || memcmp(tk->norm, w, wl) != 0)
             return 0;
-        if (k > 0 && (tk->flags & MC_TOK_BREAK))
+        if (k > 0 && (tk->flags & NLP_TOK_BREAK))
             return 0;
         k++;
         w += wl;
@@ -314,7 +314,7 @@ static bool terminated(const mc_nlp_doc *doc, uint32_t a, uint32_t b, bool famil
     bool verbs = !family;
     for (uint32_t t = a + 1; t <= b; t++) {
         const mc_nlp_token *tk = &doc->tokens[t];
-        if (tk->flags & MC_TOK_BREAK)
+        if (tk->flags & NLP_TOK_BREAK)
             return true;
         if (t < b && word_in(tk->norm, terminators, sizeof terminators / sizeof terminators[0]))
             return true;

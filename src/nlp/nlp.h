@@ -70,10 +70,10 @@ typedef struct mc_nlp_sentence {
 
 /* Token flags. */
 enum {
-    MC_TOK_UPPER = 1, /* written in capitals (an acronym when short) */
-    MC_TOK_DIGIT = 2, /* contains a digit */
-    MC_TOK_BREAK = 4, /* a ';' or ':' lies between the previous token and this one */
-    MC_TOK_COMMA = 8, /* a ',' lies between the previous token and this one */
+    NLP_TOK_UPPER = 1, /* written in capitals (an acronym when short) */
+    NLP_TOK_DIGIT = 2, /* contains a digit */
+    NLP_TOK_BREAK = 4, /* a ';' or ':' lies between the previous token and this one */
+    NLP_TOK_COMMA = 8, /* a ',' lies between the previous token and this one */
 };
 
 typedef struct mc_nlp_token {

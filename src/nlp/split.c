@@ -195,6 +195,15 @@ static int split_section(mc_nlp_doc *doc, uint32_t si, grow *sg, mc__arena *a)
                 w--;
             bool abbrev = p[i] == '.' && i - w <= 2 && i - w >= 1 && p[w] >= 'A' && p[w] <= 'Z' &&
                           !(p[w + 1] >= 'A' && p[w + 1] <= 'Z');
+            /* "1. COPD": the number of a list item */
+            uint32_t d = i;
+            while (d > start && p[d - 1] >= '0' && p[d - 1] <= '9')
+                d--;
+            uint32_t ls = d;
+            while (ls > start && (p[ls - 1] == ' ' || p[ls - 1] == '\t'))
+                ls--;
+            if (p[i] == '.' && d < i && (ls == start || p[ls - 1] == '\n'))
+                abbrev = true;
             if (cap && !abbrev) {
                 cut = true;
                 end = i + 1;
@@ -268,15 +277,15 @@ int mc__nlp_split(mc_nlp_doc *doc, mc__arena *a)
                     digit = true;
             }
             if (upper)
-                flags |= MC_TOK_UPPER;
+                flags |= NLP_TOK_UPPER;
             if (digit)
-                flags |= MC_TOK_DIGIT;
+                flags |= NLP_TOK_DIGIT;
             for (size_t q = prev_end; q < ws; q++) {
                 char c = doc->text[q];
                 if (c == ';' || c == ':')
-                    flags |= MC_TOK_BREAK;
+                    flags |= NLP_TOK_BREAK;
                 else if (c == ',')
-                    flags |= MC_TOK_COMMA;
+                    flags |= NLP_TOK_COMMA;
             }
             *t = (mc_nlp_token){ (uint32_t)ws, (uint32_t)we, norm, (uint16_t)len, flags, k };
             prev_end = we;

@@ -19,17 +19,19 @@
 #include <string.h>
 
 static const char usage_text[] =
-    "usage: medcode group ENCOUNTER.json|- [--version 431|430|421|420|411|410|401|400]\n"
+    "usage: medcode group ENCOUNTER.json|- [--version 431|430|421|420|411|410|401|400|codes]\n"
     "                     [--json | --jsonl] [--whatif] [--add CODE]... [--poa-exempt]\n"
     "Group an inpatient stay into its MS-DRG and run the Medicare Code Editor.\n"
     "ENCOUNTER.json is a medcode encounter (setting \"inpatient\", discharge_date,\n"
     "discharge_status, patient {age, sex}, diagnoses [{code, poa}], procedures).\n"
+    "--version codes picks the version whose tables know the most of the claim's codes.\n"
     "--jsonl reads one encounter per line and writes one JSON result per line\n"
     "(a bad line gives {\"line\": N, \"error\": ...} and the batch goes on).\n";
 
 typedef struct opts {
     const char *path;
     int version, year;
+    bool version_codes; /* --version codes: the version whose tables know most of the codes */
     bool json, jsonl, whatif, poa_exempt;
     const char *add[16];
     int n_add;
@@ -158,6 +160,14 @@ static int one(const mc_drg *g, const opts *o, const char *doc, size_t n, mc_drg
         cb->claim.poa_exempt = true;
     if (o->version)
         cb->claim.version = o->version;
+    if (o->version_codes) {
+        const char *dx[MC_DRG_MAX_DX];
+        dx[0] = cb->claim.pdx;
+        for (int i = 0; i < cb->claim.n_sdx; i++)
+            dx[i + 1] = cb->claim.sdx[i];
+        mc_drg_version_for_codes(g, dx, cb->claim.n_sdx + 1, cb->claim.proc, cb->claim.n_proc,
+                                 &cb->claim.version);
+    }
     rc = mc_drg_group(g, &cb->claim, r, &diag);
     if (rc) {
         free(cb);
@@ -202,7 +212,10 @@ MC_COMMAND(group, "MS-DRG of an inpatient stay (v40-v43.1) with the MCE edits an
     memset(&o, 0, sizeof o);
     for (int i = 1; i < argc; i++) {
         long v;
-        if (!strcmp(argv[i], "--version")) {
+        if (!strcmp(argv[i], "--version") && i + 1 < argc && !strcmp(argv[i + 1], "codes")) {
+            o.version_codes = true;
+            i++;
+        } else if (!strcmp(argv[i], "--version")) {
             if (!cli_parse_int("--version", i + 1 < argc ? argv[i + 1] : NULL, 400, 431, &v))
                 return CLI_USAGE;
             static const int ok[] = { 400, 401, 410, 411, 420, 421, 430, 431 };
