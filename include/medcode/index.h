@@ -136,7 +136,8 @@ typedef enum mc_step_how {
     MC_STEP_NEMOD, /* matched once nonessential modifiers were taken into account */
     MC_STEP_PARTIAL, /* a partial match (some words of the title or input missing) */
     MC_STEP_WITH, /* a "with"/"in"/"due to" subterm entered by the convention (I.A.15) */
-    MC_STEP_SEE /* reached by following a mandatory "see" reference */
+    MC_STEP_SEE, /* reached by following a mandatory "see" reference */
+    MC_STEP_SEE_ALSO /* reached by following a "see also" because the path went on there */
 } mc_step_how;
 
 typedef struct mc_index_step {
@@ -165,17 +166,24 @@ typedef struct mc_walk {
     mc_str see_unresolved; /* the "see" text that could not be followed */
     mc_str see_also[MC_INDEX_MAX_REFS]; /* "see also" references met on the way */
     uint32_t n_see_also;
-    mc_str see_followed[MC_INDEX_MAX_REFS]; /* "see" references followed */
+    mc_str see_followed[MC_INDEX_MAX_REFS]; /* "see" (and needed "see also") references followed */
     uint32_t n_see_followed;
     uint32_t parts_used, parts_total; /* input comma parts matched / given */
     char unmatched[256]; /* the first input part that matched nothing, "" */
     bool used_with_convention; /* an implicit "with" was entered (I.A.15) */
+    bool by_search; /* no main term matched: the best full-coverage path search hit */
+    char expanded[256]; /* the input with abbreviations expanded ("CKD" -> ...), or "" */
 } mc_walk;
 
 /*
- * Walk path through one tree. Returns MC_OK with *out filled whenever the
- * first main term matched (check out->status), MC_ENOTFOUND when no main term
- * matches (use mc_index_suggest), MC_EINVAL for an empty path.
+ * Walk path through one tree. When a part matches nothing and is a clinical
+ * abbreviation or lay term of the text module's list (text.h: "CKD", "heart
+ * attack"), the walk is retried with its expansion (out->expanded). When no
+ * main term matches at all, the best path-search hit that covers every input
+ * word is taken instead (out->by_search, steps marked partial). Returns MC_OK
+ * with *out filled whenever a path was found (check out->status),
+ * MC_ENOTFOUND when nothing matches (use mc_index_suggest), MC_EINVAL for an
+ * empty path.
  */
 MC_API int mc_index_walk(const mc_index *ix, mc_index_kind kind, const char *path, size_t n,
                          mc_walk *out);
@@ -190,7 +198,7 @@ MC_API uint32_t mc_index_suggest(const mc_index *ix, mc_index_kind kind, const c
 /* ---- tables ---- */
 typedef struct mc_index_table_result {
     mc_walk walk; /* the site / substance walk */
-    uint32_t row; /* node whose cells were used (end node, or nearest ancestor with cells) */
+    uint32_t row; /* node whose cells were used (the end node), MC_NONE when it has none */
     uint32_t col;
     mc_str cell; /* the cell as printed ("C50.41-", "T39.1X1"), empty when the column has none */
     char code[9]; /* drug: cell completed with the 7th character ("T39.1X1A"), else the cell */
@@ -215,6 +223,8 @@ typedef struct mc_index_hit {
     mc_index_kind kind;
     uint32_t node;
     double score; /* higher is better */
+    uint32_t words_matched; /* query words found along the path */
+    uint32_t words_total; /* query words */
 } mc_index_hit;
 
 /*

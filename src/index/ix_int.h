@@ -26,6 +26,7 @@
 
 #include "base/base_int.h"
 #include "medcode/index.h"
+#include "medcode/text.h"
 
 enum {
     IX_MAGIC = 0x5849434d, /* "MCIX" */
@@ -123,6 +124,7 @@ typedef struct ix_tree {
 struct mc_index {
     const mc_bundle *bundle;
     ix_tree t[MC_INDEX_KINDS];
+    mc_abbrev *abbrev; /* the text module's abbreviation list, NULL when the bundle lacks it */
 };
 
 /* Validate one section image (used by open and the fuzz target). */
@@ -163,6 +165,7 @@ const ix_tree *mc__ix_tree(const mc_index *ix, mc_index_kind kind);
 void mc__ix_key_toks(const ix_tree *t, uint32_t id, ix_toks *out);
 /* 1 equal, 0.8 a typo apart (words of 5+ letters), 0 different. */
 double mc__ix_tok_eq(const char *a, const char *b);
+double mc__ix_tok_eq_n(const char *a, size_t an, const char *b, size_t bn);
 /* Match score (0..100) of input tokens against a node's title and nonessential modifiers. */
 double mc__ix_match(const ix_tree *t, uint32_t id, const ix_toks *S, mc_step_how *how);
 

@@ -121,11 +121,20 @@ int mc_index_open(const mc_bundle *b, mc_index **out, mc_diag *diag)
                            "the bundle has no Alphabetic Index sections: rebuild it with "
                            "'medcode build'");
     }
+    /* optional: abbreviations expand unknown parts of a walk */
+    if (mc_abbrev_open(b, &ix->abbrev, NULL) != MC_OK)
+        ix->abbrev = NULL;
     *out = ix;
     return MC_OK;
 }
 
-void mc_index_close(mc_index *ix) { free(ix); }
+void mc_index_close(mc_index *ix)
+{
+    if (!ix)
+        return;
+    mc_abbrev_close(ix->abbrev);
+    free(ix);
+}
 
 const ix_tree *mc__ix_tree(const mc_index *ix, mc_index_kind kind)
 {

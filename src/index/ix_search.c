@@ -89,7 +89,7 @@ uint32_t mc_index_suggest(const mc_index *ix, mc_index_kind kind, const char *te
             s -= 3; /* prefer the entry itself to a cross-reference */
         if (s < 30)
             continue;
-        mc_index_hit h = { kind, c, s - (double)(ix_w(t, c, IXF_END) - c > 1 ? 0 : 0.5) };
+        mc_index_hit h = { kind, c, s, 0, S.n };
         keep(hits, &nh, MAXH < cap ? MAXH : cap, h);
     }
     for (uint32_t i = 0; i < nh; i++)
@@ -105,19 +105,25 @@ static void search_tree(const ix_tree *t, mc_index_kind kind, const ix_toks *Q, 
     uint32_t path_mask[IX_MAX_DEPTH + 2] = { 0 };
     uint32_t full = Q->n >= 32 ? 0xffffffffu : (1u << Q->n) - 1;
     uint32_t need = Q->n >= 3 ? Q->n - 1 : Q->n;
+    size_t qlen[IX_MAX_TOK];
+    for (uint32_t q = 0; q < Q->n; q++)
+        qlen[q] = strlen(Q->t[q]);
     for (uint32_t id = 1; id < t->n_nodes; id++) {
         uint32_t d = ix_depth(t, id);
-        ix_toks T;
-        mc__ix_key_toks(t, id, &T);
+        mc_str key = ix_field(t, id, IXF_KEY);
         uint32_t own = 0, extra = 0;
-        for (uint32_t i = 0; i < T.n; i++) {
+        for (uint32_t i = 0; i < key.n;) {
+            uint32_t j = i;
+            while (j < key.n && key.p[j] != ' ')
+                j++;
             bool hit = false;
             for (uint32_t q = 0; q < Q->n; q++)
-                if (mc__ix_tok_eq(T.t[i], Q->t[q]) > 0) {
+                if (mc__ix_tok_eq_n(key.p + i, j - i, Q->t[q], qlen[q]) > 0) {
                     own |= 1u << q;
                     hit = true;
                 }
             extra += !hit;
+            i = j + 1;
         }
         uint32_t mask = own | (d >= 1 ? path_mask[d - 1] : 0);
         path_mask[d] = mask;
@@ -132,9 +138,12 @@ static void search_tree(const ix_tree *t, mc_index_kind kind, const ix_toks *Q, 
         if (!coded && !see)
             continue;
         /* all words > most words; codes > see references; short, tight paths first */
-        double s = 10.0 * covered + (covered == Q->n ? 20 : 0) + (coded ? 3 : 0) - 0.6 * d -
+        /* the main term names the condition: prefer paths whose main term is a query word */
+        bool main_hit = (d == 1 ? own : path_mask[1]) != 0;
+        double s = 10.0 * covered + (covered == Q->n ? 20 : 0) + (coded ? 3 : 0) +
+                   (main_hit ? 0 : -4) - 0.6 * d -
                    0.3 * extra - (kind == MC_INDEX_DISEASE ? 0 : 0.5);
-        mc_index_hit h = { kind, id, s };
+        mc_index_hit h = { kind, id, s, covered, Q->n };
         keep(hits, nh, cap, h);
     }
 }

@@ -56,14 +56,12 @@ static int table_walk(const mc_index *ix, mc_index_kind kind, uint32_t from, con
     if (rc)
         return rc;
     out->col = col;
-    out->row = MC_NONE;
-    for (uint32_t c = out->walk.end; c != 0 && c < t->n_nodes; c = ix_w(t, c, IXF_PARENT))
-        if (ix_w(t, c, IXF_ROW) != MC_NONE) {
-            out->row = c;
-            break;
-        }
+    /* only the entry reached gives cells: an ancestor's row would be a guess */
+    out->row = out->walk.end < t->n_nodes && ix_w(t, out->walk.end, IXF_ROW) != MC_NONE
+                   ? out->walk.end
+                   : MC_NONE;
     if (out->row == MC_NONE)
-        return MC_OK; /* a see-only term: no cells */
+        return MC_OK; /* a see-only term or a heading: choose a subterm */
     out->cell = mc__ix_cell(t, out->row, col);
     size_t k = out->cell.n < sizeof out->code - 1 ? out->cell.n : sizeof out->code - 1;
     memcpy(out->code, out->cell.p, k);
@@ -132,7 +130,11 @@ int mc_index_drug(const mc_index *ix, const mc_codeset *cs, const char *substanc
     if (seventh && k > 0 && out->code[k - 1] != '-') {
         /* six characters with the dot -> append the encounter as the 7th */
         char norm[8];
-        if (mc_cm_normalize(out->code, k, norm) == MC_OK && strlen(norm) == 6) {
+        if (mc_cm_normalize(out->code, k, norm) == MC_OK && strlen(norm) >= 3 &&
+            strlen(norm) <= 6) {
+            /* Section I.A.5: placeholder X fills the empty positions before the 7th */
+            for (size_t i = strlen(norm); i < 6; i++)
+                norm[i] = 'X';
             norm[6] = seventh;
             norm[7] = 0;
             mc_cm_dotted(norm, out->code);

@@ -312,9 +312,11 @@ static const char *flag_value(const char *checks, const char *flag, char *buf, s
     p += strlen(pat);
     size_t n = strcspn(p, " ");
     snprintf(buf, cap, "%.*s", (int)n, p);
-    for (char *q = buf; *q; q++)
-        if (*q == '_')
-            *q = ' ';
+    /* free-text values write spaces as '_' (status names keep theirs) */
+    if (strcmp(flag, "tabular") && strcmp(flag, "status"))
+        for (char *q = buf; *q; q++)
+            if (*q == '_')
+                *q = ' ';
     return buf;
 }
 
@@ -333,9 +335,9 @@ static const char *run_case(const mc_index *ix, const mc_codeset *cs, char **f, 
         int rc = mc_index_walk(ix, k, input, strlen(input), &w);
         if (rc == MC_ENOTFOUND && !strcmp(expect, "-")) {
             uint32_t ids[4];
-            if (!mc_index_suggest(ix, k, input, strlen(input), ids, 4))
-                return "no suggestions for an unknown term";
             if (flag_value(checks, "suggest", val, sizeof val)) {
+                if (!mc_index_suggest(ix, k, input, strlen(input), ids, 4))
+                    return "no suggestions for an unknown term";
                 bool found = false;
                 for (uint32_t i = 0; i < 4 && !found; i++) {
                     mc_index_node n;

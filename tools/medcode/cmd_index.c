@@ -430,7 +430,10 @@ static int print_walk(out *o, const mc_walk *w, bool verify)
         mc__buf_puts(&o->b, "path:\n");
         for (uint32_t i = 0; i < w->n_steps; i++) {
             const mc_index_step *s = &w->steps[i];
-            const char *mark = s->how == MC_STEP_SEE ? "(see) " : s->how == MC_STEP_WITH ? "(with convention) " : "";
+            const char *mark = s->how == MC_STEP_SEE        ? "(see) "
+                               : s->how == MC_STEP_SEE_ALSO ? "(see also) "
+                               : s->how == MC_STEP_WITH     ? "(with convention) "
+                                                            : "";
             mc__buf_printf(&o->b, "%*s%s%.*s", 2 + 2 * (int)i, "", mark, (int)s->title.n,
                            s->title.p);
             if (s->nemod.n)
@@ -442,7 +445,7 @@ static int print_walk(out *o, const mc_walk *w, bool verify)
             mc__buf_putc(&o->b, '\n');
         }
         for (uint32_t i = 0; i < w->n_see_followed; i++)
-            mc__buf_printf(&o->b, "followed: see %.*s\n", (int)w->see_followed[i].n,
+            mc__buf_printf(&o->b, "followed: %.*s\n", (int)w->see_followed[i].n,
                            w->see_followed[i].p);
         if (w->used_with_convention)
             mc__buf_puts(&o->b, "note: entered a \"with\" subterm: the classification presumes "
