@@ -15,8 +15,7 @@ struct mc_hcpcs {
     const char *text; /* text area */
     uint32_t text_n; /* bytes */
     int year; /* source year of the section */
-    uint64_t *keys; /* code of record i as a 64-bit key (built at open) */
-    uint32_t *slots; /* open-addressing hash: record index + 1, 0 = empty */
+    uint32_t *slots; /* open-addressing hash of the codes: record index + 1, 0 = empty */
     uint32_t mask; /* slots - 1 (a power of two minus one) */
 };
 
@@ -84,6 +83,10 @@ int mc_hcpcs_open(const mc_bundle *b, mc_hcpcs **out, mc_diag *diag)
             uint64_t off = mc__rd32(r + MC__HCP_REC_COLS + 4 * k);
             ok = off + 2 <= h->text_n && off + 2 + mc__rd16(h->text + off) <= h->text_n;
         }
+        for (int k = 0; ok && k < 4; k++) {
+            uint32_t off = mc__rd32(r + MC__HCP_REC_COLS + 4 * mc__hcpcs_len_cols[k]);
+            ok = mc__rd16(r + MC__HCP_REC_LENS + 2 * k) == mc__rd16(h->text + off);
+        }
         if (!ok) {
             free(h);
             return mc_diag_set(diag, MC_ECORRUPT, "bundle section HCPREC: record %u is corrupt",
@@ -93,16 +96,14 @@ int mc_hcpcs_open(const mc_bundle *b, mc_hcpcs **out, mc_diag *diag)
     uint32_t cap = 16;
     while (cap < 2 * h->n)
         cap *= 2;
-    h->keys = malloc(sizeof *h->keys * (h->n ? h->n : 1));
     h->slots = calloc(cap, sizeof *h->slots);
-    if (!h->keys || !h->slots) {
+    if (!h->slots) {
         mc_hcpcs_close(h);
         return MC_ENOMEM;
     }
     h->mask = cap - 1;
     for (uint32_t i = 0; i < h->n; i++) {
-        h->keys[i] = key_of(h->rec + (size_t)i * MC__HCP_REC_SIZE);
-        uint32_t j = slot_of(h->keys[i], h->mask);
+        uint32_t j = slot_of(key_of(h->rec + (size_t)i * MC__HCP_REC_SIZE), h->mask);
         while (h->slots[j])
             j = (j + 1) & h->mask;
         h->slots[j] = i + 1;
@@ -121,7 +122,6 @@ void mc_hcpcs_close(mc_hcpcs *h)
 {
     if (!h)
         return;
-    free(h->keys);
     free(h->slots);
     free(h);
 }
@@ -147,14 +147,19 @@ int mc_hcpcs_get(const mc_hcpcs *h, uint32_t id, mc_hcpcs_code *out)
     memset(out->code, 0, sizeof out->code);
     memcpy(out->code, r, 5);
     out->modifier = r[MC__HCP_REC_FLAGS] & 1;
-    out->long_desc = mc_hcpcs_field(h, id, MC_HCPCS_COL_LONG);
-    out->short_desc = mc_hcpcs_field(h, id, MC_HCPCS_COL_SHORT);
+    /* lengths from the record: the text is touched only when the caller reads it */
+#define LENF(k, col)                                                                       \
+    mc__str(h->text + mc__rd32(r + MC__HCP_REC_COLS + 4 * (col)) + 2,                      \
+            mc__rd16(r + MC__HCP_REC_LENS + 2 * (k)))
+    out->long_desc = LENF(0, MC_HCPCS_COL_LONG);
+    out->short_desc = LENF(1, MC_HCPCS_COL_SHORT);
+    out->coverage = LENF(2, MC_HCPCS_COL_COV);
+    out->betos = LENF(3, MC_HCPCS_COL_BETOS);
+#undef LENF
     out->add_date = mc__rd32(r + MC__HCP_REC_ADD);
     out->action_date = mc__rd32(r + MC__HCP_REC_ACT);
     out->term_date = mc__rd32(r + MC__HCP_REC_TERM);
     out->action = (char)r[MC__HCP_REC_ACTION];
-    out->coverage = mc_hcpcs_field(h, id, MC_HCPCS_COL_COV);
-    out->betos = mc_hcpcs_field(h, id, MC_HCPCS_COL_BETOS);
     return MC_OK;
 }
 
@@ -173,7 +178,7 @@ int mc_hcpcs_lookup(const mc_hcpcs *h, const char *text, size_t n, mc_hcpcs_code
     }
     uint64_t k = key_of(key);
     for (uint32_t j = slot_of(k, h->mask); h->slots[j]; j = (j + 1) & h->mask)
-        if (h->keys[h->slots[j] - 1] == k)
+        if (key_of(h->rec + (size_t)(h->slots[j] - 1) * MC__HCP_REC_SIZE) == k)
             return mc_hcpcs_get(h, h->slots[j] - 1, out);
     return MC_ENOTFOUND;
 }

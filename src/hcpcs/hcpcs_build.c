@@ -30,6 +30,8 @@ const char *const mc__hcpcs_columns[MC__HCP_NCOL] = {
     "ACT EFF DT", "TERM DT", "ACTION CD",
 };
 
+const int mc__hcpcs_len_cols[4] = { 3, 4, 30, 37 }; /* long, short, COV, BETOS */
+
 enum { COL_HCPC = 0, COL_SEQ = 1, COL_RECID = 2, COL_LONG = 3, COL_ADD = 44, COL_ACT = 45,
        COL_TERM = 46, COL_ACTION = 47, MAX_FIELDS = 256, MAX_FIELD = 65535 };
 
@@ -378,6 +380,11 @@ static int compile(mc__build_ctx *ctx, const char *path, const char *data, size_
         mc__buf_putc(&out, (char)r->action);
         mc__buf_putc(&out, 0);
         mc__buf_putc(&out, 0);
+        for (int k = 0; k < 4; k++) {
+            uint16_t len = mc__rd16(t.b.p + r->col[mc__hcpcs_len_cols[k]]);
+            mc__buf_putc(&out, (char)(len & 0xFF));
+            mc__buf_putc(&out, (char)(len >> 8));
+        }
         for (int k = 0; k < MC__HCP_NCOL; k++)
             mc__buf_u32(&out, r->col[k]);
     }
