@@ -154,16 +154,27 @@ typedef struct mc_hcc_score {
 } mc_hcc_score;
 
 /*
+ * The billable codes of one or more code sets as one set, for checking
+ * diagnoses while scoring (built once, e.g. from the FY2025 and FY2026 code
+ * sets for payment year 2026, whose data year spans both). The code sets may
+ * be closed afterwards. Immutable and shareable between threads.
+ */
+typedef struct mc_dx_valid mc_dx_valid;
+MC_API int mc_dx_valid_new(const mc_codeset *const *cs, uint32_t n_cs, mc_dx_valid **out);
+MC_API void mc_dx_valid_free(mc_dx_valid *v);
+MC_API uint32_t mc_dx_valid_count(const mc_dx_valid *v);
+
+/*
  * Score one patient in model m and segment seg (MC_SEG_AUTO picks it from
- * the demographics). Diagnoses are checked against the code sets cs[0..n_cs)
- * (a code billable in any of them is valid; n_cs = 0 skips the check).
- * Bad demographics are not a call failure: the function returns MC_OK and
- * sets out->status and out->error, so a batch can continue. Returns
- * MC_EINVAL only for a NULL argument or an unknown model.
+ * the demographics). Diagnoses not in `valid` are listed as MC_DX_INVALID
+ * and not scored; valid = NULL skips the check. Bad demographics are not a
+ * call failure: the function returns MC_OK and sets out->status and
+ * out->error, so a batch can continue. Returns MC_EINVAL only for a NULL
+ * argument or an unknown model or segment value.
  */
 MC_API int mc_hcc_score_patient(const mc_risk *r, mc_hcc_model m, mc_hcc_segment seg,
-                                const mc_codeset *const *cs, uint32_t n_cs,
-                                const mc_hcc_patient *p, mc_hcc_score *out);
+                                const mc_dx_valid *valid, const mc_hcc_patient *p,
+                                mc_hcc_score *out);
 /* Name of a coefficient variable ("CNA_HCC37"). */
 MC_API mc_str mc_hcc_var_name(const mc_risk *r, mc_hcc_model m, uint32_t var);
 

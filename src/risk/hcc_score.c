@@ -123,12 +123,6 @@ int mc_risk_hcc_label(const mc_risk *r, mc_hcc_model m, uint16_t hcc, mc_str *la
     return MC_OK;
 }
 
-/* Normalise without the code set (same rules as mc_cm_normalize). */
-static int norm(const char *text, char out[8])
-{
-    return mc_cm_normalize(text, strlen(text), out);
-}
-
 int mc_risk_code_hccs(const mc_risk *r, mc_hcc_model m, const char *text, size_t n,
                       mc_hcc_ref out[2], uint32_t *n_out)
 {
@@ -246,11 +240,10 @@ static mc_hcc_segment resolve_segment(const mc_hcc_patient *p, mc_hcc_segment wa
 }
 
 int mc_hcc_score_patient(const mc_risk *r, mc_hcc_model m, mc_hcc_segment seg,
-                         const mc_codeset *const *cs, uint32_t n_cs, const mc_hcc_patient *p,
-                         mc_hcc_score *o)
+                         const mc_dx_valid *valid, const mc_hcc_patient *p, mc_hcc_score *o)
 {
     if (!r || !p || !o || (unsigned)m >= MC_HCC_N_MODELS || (unsigned)seg >= MC_SEG_N ||
-        (n_cs && !cs) || (p->n_dx && !p->dx))
+        (p->n_dx && !p->dx))
         return MC_EINVAL;
     const hcc_model *hm = &r->model[m];
     o->model = m;
@@ -286,34 +279,29 @@ int mc_hcc_score_patient(const mc_risk *r, mc_hcc_model m, mc_hcc_segment seg,
 
     /* diagnoses -> HCC set */
     hset before = { { 0, 0 } };
+    uint64_t keys[MC_HCC_MAX_DX]; /* normalised codes so far, 0 when malformed */
     for (uint32_t i = 0; i < p->n_dx; i++) {
         mc_hcc_dx *d = &o->dx[o->n_dx++];
         memset(d, 0, sizeof *d);
-        if (!p->dx[i] || norm(p->dx[i], d->code)) {
-            d->code[0] = '\0';
+        uint64_t key = p->dx[i] ? mc__risk_norm(p->dx[i], d->code) : 0;
+        keys[o->n_dx - 1] = key;
+        if (!key) {
             d->status = MC_DX_MALFORMED;
             continue;
         }
         bool dup = false;
         for (uint32_t j = 0; j + 1 < o->n_dx && !dup; j++)
-            dup = !strcmp(o->dx[j].code, d->code);
+            dup = keys[j] == key;
         if (dup) {
             d->status = MC_DX_DUPLICATE;
             continue;
         }
-        if (n_cs) {
-            bool valid = false;
-            mc_cm_code c;
-            for (uint32_t k = 0; k < n_cs && !valid; k++)
-                valid = cs[k] && mc_cm_lookup(cs[k], d->code, strlen(d->code), &c) == MC_OK &&
-                        c.billable;
-            if (!valid) {
-                d->status = MC_DX_INVALID;
-                continue;
-            }
+        if (valid && !mc__dx_valid_has(valid, key)) {
+            d->status = MC_DX_INVALID;
+            continue;
         }
         uint32_t at;
-        if (!mc__u64map_get(&hm->dxmap, mc__code_key(d->code), &at)) {
+        if (!mc__u64map_get(&hm->dxmap, key, &at)) {
             d->status = MC_DX_NOT_MAPPED;
             continue;
         }
@@ -331,25 +319,30 @@ int mc_hcc_score_patient(const mc_risk *r, mc_hcc_model m, mc_hcc_segment seg,
             hset_add(&before, (uint32_t)hm->idx[d->hcc[k]]);
     }
 
-    /* hierarchies: every present HCC removes the HCCs it ranks above */
+    /* hierarchies: every present HCC removes the HCCs it ranks below it */
     hset after = before;
-    for (uint32_t k = 0; k < hm->n_hcc; k++)
-        if (hset_has(&before, k)) {
+    for (int w = 0; w < 2; w++)
+        for (uint64_t bits = before.w[w]; bits; bits &= bits - 1) {
+            uint32_t k = (uint32_t)(w * 64 + __builtin_ctzll(bits));
             after.w[0] &= ~hm->drop[k].w[0];
             after.w[1] &= ~hm->drop[k].w[1];
         }
-    for (uint32_t k = 0; k < hm->n_hcc; k++) {
-        if (hset_has(&before, k))
-            o->before[o->n_before++] = hm->num[k];
-        if (hset_has(&after, k)) {
-            o->after[o->n_after++] = hm->num[k];
-            if (hset_has(&hm->payment, k))
-                o->payment_count++;
-        } else if (hset_has(&before, k)) {
+    for (int w = 0; w < 2; w++) {
+        for (uint64_t bits = before.w[w]; bits; bits &= bits - 1)
+            o->before[o->n_before++] = hm->num[w * 64 + __builtin_ctzll(bits)];
+        for (uint64_t bits = after.w[w]; bits; bits &= bits - 1)
+            o->after[o->n_after++] = hm->num[w * 64 + __builtin_ctzll(bits)];
+        for (uint64_t bits = after.w[w] & hm->payment.w[w]; bits; bits &= bits - 1)
+            o->payment_count++;
+        for (uint64_t bits = before.w[w] & ~after.w[w]; bits; bits &= bits - 1) {
+            uint32_t k = (uint32_t)(w * 64 + __builtin_ctzll(bits));
             uint16_t by = 0;
-            for (uint32_t j = 0; j < hm->n_hcc && !by; j++)
-                if (hset_has(&before, j) && hset_has(&hm->drop[j], k))
-                    by = hm->num[j];
+            for (int v = 0; v < 2 && !by; v++)
+                for (uint64_t pb = before.w[v]; pb && !by; pb &= pb - 1) {
+                    uint32_t j = (uint32_t)(v * 64 + __builtin_ctzll(pb));
+                    if (hset_has(&hm->drop[j], k))
+                        by = hm->num[j];
+                }
             o->dropped[o->n_dropped].hcc = hm->num[k];
             o->dropped[o->n_dropped++].by = by;
         }
@@ -377,9 +370,11 @@ int mc_hcc_score_patient(const mc_risk *r, mc_hcc_model m, mc_hcc_segment seg,
                 add_term(o, hm, MC_TERM_DEMOGRAPHIC, 0, ss->origds);
         }
         /* HCC terms */
-        for (uint32_t k = 0; k < hm->n_hcc; k++)
-            if (hset_has(&after, k))
+        for (int w = 0; w < 2; w++)
+            for (uint64_t bits = after.w[w]; bits; bits &= bits - 1) {
+                uint32_t k = (uint32_t)(w * 64 + __builtin_ctzll(bits));
                 add_term(o, hm, MC_TERM_HCC, hm->num[k], ss->hcc[k]);
+            }
         /* interactions on the HCCs after hierarchies */
         for (uint32_t i = 0; i < hm->n_inter; i++) {
             if (ss->inter[i] < 0)

@@ -163,8 +163,9 @@ int mc_hcc_patient_parse(const char *json, size_t n, mc_hcc_patient_buf *out, ch
                 rc = bad(err, cap, "every entry of '%s' must be a code string", "diagnoses");
                 goto out;
             }
-            if (json_string_length(s) >= sizeof out->dx_text[0]) {
-                rc = bad(err, cap, "a diagnosis in '%s' is too long to be a code", "diagnoses");
+            if (json_string_length(s) >= sizeof out->dx_text[0] ||
+                strlen(json_string_value(s)) != json_string_length(s)) {
+                rc = bad(err, cap, "a diagnosis in '%s' is too long or not a code", "diagnoses");
                 goto out;
             }
             memcpy(out->dx_text[i], json_string_value(s), json_string_length(s) + 1);
@@ -226,7 +227,8 @@ int mc_cmb_record_parse(const char *json, size_t n, mc_cmb_record_buf *out, char
             s = json_object_get(d, "code");
             poa = json_object_get(d, "poa");
         }
-        if (!json_is_string(s) || json_string_length(s) >= sizeof out->dx_text[0]) {
+        if (!json_is_string(s) || json_string_length(s) >= sizeof out->dx_text[0] ||
+            strlen(json_string_value(s)) != json_string_length(s)) {
             rc = bad(err, cap, "diagnosis %zu must be a code string (or {\"code\":...})", i + 1);
             goto out;
         }

@@ -113,6 +113,11 @@ static inline bool mc__u64map_get(const mc__u64map *m, uint64_t key, uint32_t *v
 }
 void mc__u64map_free(mc__u64map *m);
 
+/* Normalise a diagnosis as mc_cm_normalize does (trim, case, optional dot) into out[8];
+ * returns the packed key, 0 when the text cannot be an ICD-10-CM code. */
+uint64_t mc__risk_norm(const char *s, char out[8]);
+bool mc__dx_valid_has(const mc_dx_valid *v, uint64_t key);
+
 /* Parse a decimal like "-0.123" / "1.2" / "7" into thousandths; false when malformed. */
 bool mc__milli(const char *s, int32_t *out);
 

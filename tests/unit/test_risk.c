@@ -19,6 +19,7 @@ typedef struct fixture {
     mc_risk *r;
     mc_codeset *cs[2];
     uint32_t n_cs;
+    mc_dx_valid *valid;
 } fixture;
 
 static int fx_open(fixture *f, const char *path)
@@ -35,13 +36,14 @@ static int fx_open(fixture *f, const char *path)
     if (p25 && mc_bundle_open(p25, &f->prev, &d) == MC_OK &&
         mc_codeset_open(f->prev, &f->cs[f->n_cs], &d) == MC_OK)
         f->n_cs++;
-    return 0;
+    return mc_dx_valid_new((const mc_codeset *const *)f->cs, f->n_cs, &f->valid) ? -1 : 0;
 }
 
 static void fx_close(fixture *f)
 {
     for (int i = 0; i < 2; i++)
         mc_codeset_close(f->cs[i]);
+    mc_dx_valid_free(f->valid);
     mc_risk_close(f->r);
     mc_bundle_close(f->prev);
     mc_bundle_close(f->b);
@@ -132,8 +134,7 @@ TEST(golden_hcc)
             FAILF("%s: cannot read the case (%s)", c[0], err);
             continue;
         }
-        CHECK_INT(mc_hcc_score_patient(f.r, m, seg, (const mc_codeset *const *)f.cs, f.n_cs,
-                                       &pb.p, &sc),
+        CHECK_INT(mc_hcc_score_patient(f.r, m, seg, f.valid, &pb.p, &sc),
                   ==, MC_OK);
         n_cases++;
         if (!strcmp(c[4], "error")) {
@@ -303,6 +304,7 @@ TEST(patient_parser_errors)
         "{\"diagnoses\":[\"E11.9000000000000000\"]}",
         "{\"id\":[1]}",
         "{\"age\":70,\"age\":71}",
+        "{\"diagnoses\":[\"E11.9\\u0000x\"]}",
         "{",
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
@@ -342,6 +344,37 @@ TEST(milli_and_csv)
     CHECK_INT(row.n, ==, 3);
     CHECK_INT(row.f[2].n, ==, 0);
     CHECK_INT(mc__csv_next(&c, &row), ==, MC_EFORMAT);
+}
+
+/* The scorer's fast normaliser must agree with mc_cm_normalize on every input. */
+TEST(normaliser_matches_codeset)
+{
+    static const char *const fixed[] = { "E11.22", "e1122", " E11.22 ", "E11.22.", "E1.122",
+                                         "E11..22", "QA0", "A00", "A0", "1AB", "AAA", "E11.2X1A",
+                                         "S72.001AA", "\tI10\n", "I10 x", "", " ", "." };
+    char a[8], b[8];
+    for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++) {
+        int rc = mc_cm_normalize(fixed[i], strlen(fixed[i]), a);
+        uint64_t k = mc__risk_norm(fixed[i], b);
+        if ((rc == MC_OK) != (k != 0) || (rc == MC_OK && memcmp(a, b, 8)))
+            FAILF("normalisers disagree on \"%s\"", fixed[i]);
+    }
+    static const char alphabet[] = "AEIZaez019. \t-";
+    uint64_t x = 88172645463325252ull;
+    char text[12];
+    for (int i = 0; i < 200000; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        size_t n = (size_t)(x % 11);
+        for (size_t j = 0; j < n; j++)
+            text[j] = alphabet[(x >> (4 + 4 * j)) % (sizeof alphabet - 1)];
+        text[n] = '\0';
+        int rc = mc_cm_normalize(text, n, a);
+        uint64_t k = mc__risk_norm(text, b);
+        if ((rc == MC_OK) != (k != 0) || (rc == MC_OK && memcmp(a, b, 8))) {
+            FAILF("normalisers disagree on \"%s\"", text);
+            return;
+        }
+    }
 }
 
 /* Copy the real bundle's sections into a new image, damaging one RSK section. */
@@ -413,6 +446,7 @@ int main(void)
 {
     RUN(milli_and_csv);
     RUN(patient_parser_errors);
+    RUN(normaliser_matches_codeset);
     RUN(golden_hcc);
     RUN(golden_comorbidity);
     RUN(code_to_hcc_api);

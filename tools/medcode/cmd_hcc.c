@@ -264,6 +264,7 @@ MC_COMMAND(hcc, "CMS-HCC risk scores (V28, V24) for patients in JSON Lines")
     mc_risk *r = NULL;
     mc_codeset *cs[2] = { NULL, NULL };
     uint32_t n_cs = 0;
+    mc_dx_valid *valid = NULL;
     mc_hcc_patient_buf *pb = malloc(sizeof *pb);
     mc_hcc_score *sc = malloc(sizeof *sc);
     mc__buf out;
@@ -298,6 +299,10 @@ MC_COMMAND(hcc, "CMS-HCC risk scores (V28, V24) for patients in JSON Lines")
         if (!n_cs) {
             cli_fail("hcc: the bundle has no ICD-10-CM code set to check diagnoses against "
                      "(use --no-validate to skip the check)");
+            goto done;
+        }
+        if (mc_dx_valid_new((const mc_codeset *const *)cs, n_cs, &valid)) {
+            cli_fail("hcc: out of memory");
             goto done;
         }
     }
@@ -340,8 +345,7 @@ MC_COMMAND(hcc, "CMS-HCC risk scores (V28, V24) for patients in JSON Lines")
             n_err++;
             continue;
         }
-        mc_hcc_score_patient(r, pm, ps, (const mc_codeset *const *)cs, validate ? n_cs : 0,
-                             &pb->p, sc);
+        mc_hcc_score_patient(r, pm, ps, valid, &pb->p, sc);
         if (sc->status)
             n_err++;
         else {
@@ -376,6 +380,7 @@ done:
     mc__buf_free(&out);
     free(pb);
     free(sc);
+    mc_dx_valid_free(valid);
     for (uint32_t i = 0; i < 2; i++)
         mc_codeset_close(cs[i]);
     mc_risk_close(r);
