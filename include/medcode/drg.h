@@ -256,6 +256,15 @@ typedef struct mc_drg_alt {
     int rc;
 } mc_drg_alt;
 
+/* A more specific code of the same category that would change the DRG (a documentation query). */
+typedef struct mc_drg_upgrade {
+    char coded[8]; /* the secondary as coded */
+    char instead[8]; /* same 3-character category, higher CC/MCC level, not excluded */
+    int severity; /* 1 CC, 2 MCC */
+    int drg;
+    double weight;
+} mc_drg_upgrade;
+
 typedef struct mc_drg_whatif {
     int drg_with_cc, drg_with_mcc; /* DRG if one more non-excluded CC / MCC were coded */
     double weight_with_cc, weight_with_mcc;
@@ -264,6 +273,8 @@ typedef struct mc_drg_whatif {
     mc_drg_alt alt[MC_DRG_MAX_DX]; /* each coded secondary as principal */
     int n_added;
     mc_drg_alt added[16]; /* each candidate code added as a secondary */
+    int n_upgrades;
+    mc_drg_upgrade upgrades[32]; /* per coded secondary, up to 3 that change the DRG, best weight first */
 } mc_drg_whatif;
 
 /* Regroup variations of claim c (already grouped into base). candidates may be NULL. */

@@ -89,6 +89,71 @@ int mc_drg_whatif_run(const mc_drg *g, const mc_drg_claim *c, const mc_drg_resul
         mc__drg_key(candidates[i] ? candidates[i] : "", a->code);
         a->drg = tmp->drg, a->weight = tmp->weight, a->rc = tmp->rc;
     }
+    /* specificity: for each coded secondary, codes of its category with a higher CC/MCC level
+     * that the principal does not exclude, regrouped in its place */
+    int vi = mc__drg_version_index(base->version);
+    for (int i = 0; !rc && vi >= 0 && i < c->n_sdx && out->n_upgrades < 32; i++) {
+        char key[8];
+        if (!c->sdx[i] || !mc__drg_key(c->sdx[i], key) || !key[2])
+            continue;
+        int cur = 0;
+        mc_drg_dx_severity(g, base->version, c->sdx[i], &cur);
+        if (cur >= 2)
+            continue;
+        /* first record with the 3-character prefix */
+        uint32_t lo = 0, hi = g->dx.n;
+        while (lo < hi) {
+            uint32_t mid = lo + (hi - lo) / 2;
+            if (memcmp(mc__drg_rec(&g->dx, mid, R_DX), key, 3) < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        mc_drg_upgrade best[3];
+        int nb = 0, tried = 0;
+        for (uint32_t q = lo; q < g->dx.n && tried < 200; q++) {
+            const unsigned char *dr = mc__drg_rec(&g->dx, q, R_DX);
+            if (memcmp(dr, key, 3))
+                break;
+            if (!(dr[10] & (1u << vi)))
+                continue;
+            int sv = mc__drg_rec(&g->sch, mc__rd16(dr + 8), R_SCH)[1];
+            char code[9];
+            memcpy(code, dr, 8);
+            code[8] = 0;
+            if (sv <= cur || !memcmp(code, key, 8) || (c->pdx && mc_drg_cc_excluded(g, base->version, c->pdx, code)))
+                continue;
+            tried++;
+            for (int j = 0; j < c->n_sdx; j++)
+                sdx[j] = j == i ? code : c->sdx[j], poa[j] = c->sdx_poa ? c->sdx_poa[j] : 0;
+            v = *c;
+            v.version = base->version;
+            v.sdx = sdx, v.sdx_poa = poa, v.n_sdx = c->n_sdx;
+            if ((rc = mc_drg_group_fast(g, &v, tmp, diag)))
+                break;
+            if (tmp->drg == base->drg || tmp->rc)
+                continue;
+            bool dup = false;
+            for (int b = 0; b < nb; b++)
+                dup |= best[b].drg == tmp->drg;
+            if (dup)
+                continue;
+            mc_drg_upgrade u;
+            memcpy(u.coded, key, 8);
+            memcpy(u.instead, dr, 8);
+            u.severity = sv, u.drg = tmp->drg, u.weight = tmp->weight;
+            if (nb < 3)
+                best[nb++] = u;
+            else if (u.weight > best[2].weight)
+                best[2] = u;
+            for (int b = nb - 1; b > 0 && best[b].weight > best[b - 1].weight; b--) {
+                mc_drg_upgrade t = best[b];
+                best[b] = best[b - 1], best[b - 1] = t;
+            }
+        }
+        for (int b = 0; b < nb && out->n_upgrades < 32; b++)
+            out->upgrades[out->n_upgrades++] = best[b];
+    }
     free(sdx);
     free(poa);
     mc_drg_result_fini(tmp);
@@ -245,6 +310,16 @@ int mc_drg_result_json(const mc_drg *g, const mc_drg_claim *c, const mc_drg_resu
             mc__buf_puts(&b, ",\"result\":");
             drg_brief(&b, g, r->version, w->alt[i].drg, w->alt[i].weight);
             mc__buf_printf(&b, ",\"return_code\":\"%s\"}", mc_drg_rc_name(w->alt[i].rc));
+        }
+        mc__buf_puts(&b, "],\"specificity\":[");
+        for (int i = 0; i < w->n_upgrades; i++) {
+            mc__buf_puts(&b, i ? ",{\"coded\":" : "{\"coded\":");
+            code_str(&b, w->upgrades[i].coded, true);
+            mc__buf_puts(&b, ",\"instead\":");
+            code_str(&b, w->upgrades[i].instead, true);
+            mc__buf_printf(&b, ",\"severity\":\"%s\",\"result\":", sev_name(w->upgrades[i].severity));
+            drg_brief(&b, g, r->version, w->upgrades[i].drg, w->upgrades[i].weight);
+            mc__buf_puts(&b, "}");
         }
         mc__buf_puts(&b, "],\"added\":[");
         for (int i = 0; i < w->n_added; i++) {

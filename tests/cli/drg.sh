@@ -38,6 +38,13 @@ t hf-weight 0 '"weight":0.8490,.*"gmlos":2.9,"amlos":3.7' -- "$M" group "$tmp/hf
 t hf-whatif-mcc 0 '"with_mcc":\{"drg":291' -- "$M" group "$tmp/hf.json" --json
 t hf-whatif-alt 0 '"alternative_principals":\[\{"code":"N17.9","result":\{"drg":682' -- "$M" group "$tmp/hf.json" --json
 t hf-whatif-add 0 '"added":\[\{"code":"J96.01","result":\{"drg":291.*"changes_drg":true' -- "$M" group "$tmp/hf.json" --json --add J96.01
+cat > "$tmp/cdi.json" <<'J'
+{"setting":"inpatient","discharge_date":"2026-05-02","admit_date":"2026-04-28","discharge_status":"01","patient":{"age":72,"sex":"F"},
+ "diagnoses":[{"code":"J18.9","poa":"Y"},{"code":"I50.9","poa":"Y"},{"code":"E87.8","poa":"Y"}]}
+J
+t cdi-base 0 'DRG 195 ' -- "$M" group "$tmp/cdi.json"
+t cdi-specificity 0 'I50.9 documented as I50.21 \(MCC\) -> DRG 193' -- "$M" group "$tmp/cdi.json"
+t cdi-specificity-json 0 '"specificity":\[\{"coded":"I50.9","instead":"I50.21","severity":"MCC","result":\{"drg":193' -- "$M" group "$tmp/cdi.json" --json
 t hf-version-421 0 '"version":421,"version_name":"v42.1","fy":2025' -- "$M" group "$tmp/hf.json" --json --version 421
 t hf-weight-2025 0 'Table 5 before the 10% cap' -- "$M" group "$tmp/hf.json" --json --version 421
 

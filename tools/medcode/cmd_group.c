@@ -128,6 +128,13 @@ static void print_text(const mc_drg *g, const mc_drg_result *r, const mc_drg_wha
             dotted(w->alt[i].code, true, c);
             printf("         %s as principal -> DRG %03d (%.4f)\n", c, w->alt[i].drg, w->alt[i].weight);
         }
+        for (int i = 0; i < w->n_upgrades; i++) {
+            char c2[12];
+            dotted(w->upgrades[i].coded, true, c);
+            dotted(w->upgrades[i].instead, true, c2);
+            printf("         %s documented as %s (%s) -> DRG %03d (%.4f)\n", c, c2,
+                   sev(w->upgrades[i].severity), w->upgrades[i].drg, w->upgrades[i].weight);
+        }
         for (int i = 0; i < w->n_added; i++) {
             dotted(w->added[i].code, true, c);
             printf("         adding %s -> DRG %03d (%.4f)%s\n", c, w->added[i].drg, w->added[i].weight,

@@ -16,6 +16,7 @@ These expectations are derived by reasoning from the tables; they are not
 the output of the CMS grouper software. Hand-written cases for the Pre-MDC,
 error DRGs, HAC/POA, clusters and DRGs 981-989 are in cases.tsv.
 """
+import collections
 import csv
 import random
 import re
@@ -156,6 +157,84 @@ for mdc in range(1, 26):
                 c = rnd.choice(excl)
                 out.append((f"excl-mdc{mdc:02d}-{cat}", pdx, [c + ":Y"], [], e[0], mdc, "OK",
                             f"{c} ({dx[c]['severity']}) is in the exclusion group of {pdx}"))
+
+# ---- surgical claims: one O.R. procedure whose attributes decide a surgical row ----
+pr_attrs = {}
+for r in rows("procedure_attributes"):
+    if inv(r) and not r["code"].startswith("Z@"):
+        pr_attrs[r["code"]] = r["attributes"].split()
+clustered = {r["code"] for r in rows("cluster_map") if inv(r)}
+prmce = {}
+for r in rows("mce_i10sg_master"):
+    if int(r["date_start"]) <= 20260501 <= int(r["date_end"]):
+        prmce[r["code"]] = set(r["flags"].split())
+SPECIAL = ("vessel", "stent", "sgl", "right", "left", "NORdrugstent", "NORstent", "hac")
+
+
+def walk(mdc_table, facts, sev, depth=0):
+    """First decisive row of a table: (drg, formula, table) or None; follows reroutes."""
+    for r in formulas.get(mdc_table, []):
+        if not ev(r["formula"], facts, sev if not r["severity_suppression_operands"] else sev):
+            continue
+        if r["drg"] == "0":
+            if r["reroute_mdc"] != "0":
+                if depth > 1:
+                    return None
+                return walk(int(r["reroute_mdc"]), facts, sev, depth + 1)
+            if r["formula"].isupper() or r["formula"].startswith("SDX:mccalive"):
+                return None
+            continue
+        return int(r["drg"]), r["formula"], mdc_table
+    return None
+
+
+surg = []
+by_mdc = collections.defaultdict(list)
+for mdc in range(1, 26):
+    for r in formulas.get(mdc, []):
+        if r["surgical"] != "SURGICAL":
+            continue
+        m = re.fullmatch(r"\(?(?:(?:MCC|CC) & )?\(?([a-z][a-z0-9_]*)\)?(?: & \((?:MCC|CC)\))?\)?", r["formula"])
+        if m and m.group(1) not in ("d468", "d477"):
+            by_mdc[mdc].append(m.group(1))
+for mdc, attrs in sorted(by_mdc.items()):
+    # a principal of this MDC with only a category operand (from the medical cases above)
+    pdxs = sorted(c for c, x in dx.items() if int(x["mdc"]) == mdc and not x["operands"]
+                  and not x["hac_operands"] and c not in gender and c in mce
+                  and not (mce[c] & {"unacceptable", "manifestation", "ecodepdx", "qadm", "newborn",
+                                     "pediatric", "maternity", "male", "female"}))
+    if not pdxs:
+        continue
+    used = 0
+    for attr in dict.fromkeys(attrs):
+        if used >= 6:
+            break
+        procs = sorted(c for c, a in pr_attrs.items() if attr in a and c not in clustered
+                       and c in prmce and not prmce[c] and not any(x.startswith(SPECIAL) for x in a)
+                       and ("d468" in a or "d477" in a))
+        if not procs:
+            continue
+        pdx = rnd.choice(pdxs)
+        pc = rnd.choice(procs)
+        cat = dx[pdx]["dx_cat_list"].split()
+        facts = {"ALIVE", "ANYDX"}
+        for c in cat:
+            facts |= {c, "PDX:" + c, "ANY:" + c}
+        for a in pr_attrs[pc]:
+            facts |= {a, "ANY:" + a}
+        facts |= {"ORPROC", "ANY:ORPROC"}
+        pre = walk(0, facts, 0)
+        if pre:
+            continue
+        for sev, level in ((0, None), (2, "MCC")):
+            e = walk(mdc, facts, sev)
+            if not e:
+                break
+            sdx = plain_sdx(level, pdx) if level else None
+            out.append((f"surg-mdc{mdc:02d}-{attr}-{level or 'none'}", pdx, [sdx + ":Y"] if sdx else [],
+                        [pc], e[0], mdc, "OK",
+                        f"table {e[2]}: first row true for {pc} ({' '.join(pr_attrs[pc])}) is '{e[1]}'"))
+        used += 1
 
 print("# id\tpdx\tsdx(code:poa)\tprocedures\texpected_drg\texpected_mdc\treturn_code\twhy")
 for o in out:
