@@ -53,6 +53,12 @@ $(BUILD)/gen/commands.inc: $(CLI_SRC) | $(BUILD)/gen
 $(BUILD)/gen:
 	@mkdir -p $@
 
+# ---- de-identification word lists, compiled into the library ----
+DEID_LISTS := $(sort $(wildcard data/deid/*.txt))
+$(BUILD)/gen/deid_lists.inc: $(DEID_LISTS) scripts/gen-deid-lists.sh | $(BUILD)/gen
+	@scripts/gen-deid-lists.sh $(DEID_LISTS) > $@.tmp && mv $@.tmp $@
+$(BUILD)/obj/src/deid/lists.o: $(BUILD)/gen/deid_lists.inc
+
 # ---- objects ----
 $(BUILD)/obj/%.o: %.c $(GEN)
 	@mkdir -p $(dir $@)
