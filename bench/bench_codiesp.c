@@ -269,6 +269,11 @@ static int eval_split(const char *dir, const char *split, const mc_coder *c,
 }
 
 /* ---- learning from the train split ---- */
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 typedef struct hent {
     char *key;
     double a, b;
@@ -361,7 +366,8 @@ static int cmp_scored(const void *a, const void *b)
  *     maximises micro F1 on train (T line).
  */
 static int train_model(const char *dir, const mc_coder *c, const gold *td, size_t ntd,
-                       const char *out_path)
+                       const char *out_path, int fold, int nfolds, double kmin, double rmin,
+                       double *heldout_f1)
 {
     char path[1024], fp[2048];
     snprintf(path, sizeof path, "%s/train/text_files_en", dir);
@@ -369,13 +375,6 @@ static int train_model(const char *dir, const mc_coder *c, const gold *td, size_
     if (!d)
         return -1;
     hmap cal = { 0 }, gram = { 0 }, pair = { 0 }, codedf = { 0 };
-    for (size_t i = 0; i < ntd; i++) {
-        bool dup = false;
-        for (size_t j = i; j > 0 && !strcmp(td[j - 1].doc, td[i].doc) && !dup; j--)
-            dup = !strcmp(td[j - 1].code, td[i].code);
-        if (!dup)
-            hget(&codedf, td[i].code, true)->a++;
-    }
     struct sb_stemmer *st = sb_stemmer_new("english", NULL);
     mc_coder_opts o = { 0 };
     o.setting = MC_SETTING_INPATIENT;
@@ -391,7 +390,26 @@ static int train_model(const char *dir, const mc_coder *c, const gold *td, size_
         names[nn++] = strdup(de->d_name);
     }
     closedir(d);
+    qsort(names, nn, sizeof *names, cmp_name);
+#define HELD_OUT(di) (nfolds > 1 && (int)((di) % (size_t)nfolds) == fold)
     for (size_t di = 0; di < nn; di++) {
+        if (HELD_OUT(di))
+            continue;
+        char doc0[64];
+        snprintf(doc0, sizeof doc0, "%.*s", (int)(strlen(names[di]) - 4), names[di]);
+        for (size_t i = 0; i < ntd; i++) {
+            if (strcmp(td[i].doc, doc0))
+                continue;
+            bool dup = false;
+            for (size_t j = i; j > 0 && !strcmp(td[j - 1].doc, td[i].doc) && !dup; j--)
+                dup = !strcmp(td[j - 1].code, td[i].code);
+            if (!dup)
+                hget(&codedf, td[i].code, true)->a++;
+        }
+    }
+    for (size_t di = 0; di < nn; di++) {
+        if (HELD_OUT(di))
+            continue;
         char doc[64];
         snprintf(doc, sizeof doc, "%.*s", (int)(strlen(names[di]) - 4), names[di]);
         snprintf(fp, sizeof fp, "%s/%s", path, names[di]);
@@ -468,7 +486,6 @@ static int train_model(const char *dir, const mc_coder *c, const gold *td, size_
     size_t n_l = 0;
     for (size_t b = 0; b < pair.nb; b++)
         for (hent *e = pair.b[b]; e; e = e->next) {
-            double kmin = getenv("L_K") ? atof(getenv("L_K")) : 3, rmin = getenv("L_R") ? atof(getenv("L_R")) : 0.4;
             if (e->a < kmin || getenv("CODIESP_NO_L"))
                 continue;
             const char *g = strchr(e->key, '\t') + 1;
@@ -484,11 +501,14 @@ static int train_model(const char *dir, const mc_coder *c, const gold *td, size_
     mc_coder_model *md = NULL;
     mc_diag diag = { 0 };
     if (mc_coder_model_load(c, out_path, &md, &diag) == MC_OK) {
+        md->threshold = 0;
         o.model = md;
         o.min_confidence = 0.0001f;
         size_t cap = 1 << 16, ns = 0, total_gold = 0;
         scored *sv = malloc(cap * sizeof *sv);
         for (size_t di = 0; di < nn; di++) {
+            if (HELD_OUT(di))
+                continue;
             char doc[64];
             snprintf(doc, sizeof doc, "%.*s", (int)(strlen(names[di]) - 4), names[di]);
             snprintf(fp, sizeof fp, "%s/%s", path, names[di]);
@@ -543,7 +563,53 @@ static int train_model(const char *dir, const mc_coder *c, const gold *td, size_
             fprintf(f, "T\t%.4f\n", (double)best_t);
             fclose(f);
         }
-        printf("model: threshold %.3f (train micro F1 %.3f)\n", (double)best_t, best_f);
+        if (nfolds <= 1)
+            printf("model: threshold %.3f (train micro F1 %.3f)\n", (double)best_t, best_f);
+    }
+    /* held-out fold: micro F1 of the model with its threshold */
+    if (nfolds > 1 && heldout_f1 && mc_coder_model_load(c, out_path, &md, &diag) == MC_OK) {
+        mc_coder_opts oe = { 0 };
+        oe.setting = MC_SETTING_INPATIENT;
+        oe.all_mentions = true;
+        oe.model = md;
+        double tp = 0, np = 0, ng_all = 0;
+        for (size_t di = 0; di < nn; di++) {
+            if (!HELD_OUT(di))
+                continue;
+            char doc[64];
+            snprintf(doc, sizeof doc, "%.*s", (int)(strlen(names[di]) - 4), names[di]);
+            snprintf(fp, sizeof fp, "%s/%s", path, names[di]);
+            char *text;
+            size_t n;
+            if (mc__read_file(fp, 0, &text, &n, NULL))
+                continue;
+            gold g[256];
+            size_t ng = 0;
+            for (size_t i = 0; i < ntd && ng < 256; i++)
+                if (!strcmp(td[i].doc, doc)) {
+                    bool dup = false;
+                    for (size_t k = 0; k < ng && !dup; k++)
+                        dup = !strcmp(g[k].code, td[i].code);
+                    if (!dup)
+                        g[ng++] = td[i];
+                }
+            ng_all += (double)ng;
+            mc_coder_result *res = NULL;
+            if (mc_coder_run(c, text, n, &oe, &res, &diag) == MC_OK) {
+                for (uint32_t i = 0; i < res->n_diagnoses; i++) {
+                    bool hit = false;
+                    for (size_t j = 0; j < ng && !hit; j++)
+                        hit = !strcmp(g[j].code, res->diagnoses[i].code);
+                    tp += hit;
+                    np++;
+                }
+                mc_coder_result_free(res);
+            }
+            free(text);
+        }
+        double p = np ? tp / np : 0, rc = ng_all ? tp / ng_all : 0;
+        *heldout_f1 = p + rc ? 2 * p * rc / (p + rc) : 0;
+        mc_coder_model_free(md);
     }
     for (size_t i = 0; i < nn; i++)
         free(names[i]);
@@ -578,8 +644,14 @@ int main(int argc, char **argv)
     load_tsv(path, &td, &ntd);
 
     const char *bdir = mc_bundle_dir();
-    int year = 0;
-    if (mc_bundle_latest_year(bdir, &year)) {
+    /*
+     * CodiEsp was coded with the 2018-2019 edition: the oldest code set we
+     * have (FY2021) is the closest (FY2022 split R05, M54.5 and added F32.A).
+     */
+    int year = getenv("CODIESP_YEAR") ? atoi(getenv("CODIESP_YEAR")) : 2021;
+    char probe[1024];
+    mc_bundle_path(bdir, year, probe, sizeof probe);
+    if (!mc__file_exists(probe) && mc_bundle_latest_year(bdir, &year)) {
         fprintf(stderr, "bench_codiesp: no bundle in %s\n", bdir);
         return 1;
     }
@@ -597,9 +669,38 @@ int main(int argc, char **argv)
     if (!model_path)
         model_path = "build/coder/codiesp.model";
     mc_coder_model *model = NULL;
+    double cv_kmin = 0, cv_rmin = 0, cv_f1 = 0;
     if (!getenv("CODIESP_NO_MODEL")) {
         uint64_t tl = mc__now_ns();
-        if (train_model(dir, c, td, ntd, model_path) == 0 &&
+        /*
+         * Phrase-learning parameters (minimum notes, minimum precision) chosen by
+         * 2-fold cross-validation inside the train split; dev is never looked at.
+         */
+        static const double grid[][2] = { { 3, 0.4 }, { 4, 0.5 }, { 5, 0.6 }, { 6, 0.7 }, { 8, 0.8 } };
+        double best_f = -1, kmin = 5, rmin = 0.6;
+        char cv_path[1100];
+        snprintf(cv_path, sizeof cv_path, "%s.cv", model_path);
+        for (size_t gi = 0; gi < sizeof grid / sizeof grid[0]; gi++) {
+            double f = 0;
+            for (int fold = 0; fold < 2; fold++) {
+                double ff = 0;
+                train_model(dir, c, td, ntd, cv_path, fold, 2, grid[gi][0], grid[gi][1], &ff);
+                f += ff / 2;
+            }
+            printf("model: cross-validation on train: phrases in >= %.0f notes, precision >= "
+                   "%.1f: held-out F1 %.3f\n",
+                   grid[gi][0], grid[gi][1], f);
+            if (f > best_f) {
+                best_f = f;
+                kmin = grid[gi][0];
+                rmin = grid[gi][1];
+            }
+        }
+        remove(cv_path);
+        cv_kmin = kmin;
+        cv_rmin = rmin;
+        cv_f1 = best_f;
+        if (train_model(dir, c, td, ntd, model_path, 0, 1, kmin, rmin, NULL) == 0 &&
             mc_coder_model_load(c, model_path, &model, &diag) != MC_OK)
             fprintf(stderr, "bench_codiesp: model: %s\n", diag.msg);
         printf("model learned from train in %.1f s: %s\n", (double)(mc__now_ns() - tl) / 1e9,
@@ -625,12 +726,19 @@ int main(int argc, char **argv)
         o_md = stdout;
     fprintf(o_md, "## Coding accuracy: CodiEsp %s (English translation)\n\n", split);
     fprintf(o_md,
-            "%d clinical cases, %.0f KB, coded in %.2f s (inpatient setting). Micro precision, "
+            "%d clinical cases, %.0f KB, coded in %.2f s (inpatient setting, annotation mode, FY%d code set). Micro precision, "
             "recall, F1 and MAP against the gold codes. Baseline (same run): the %zu most "
             "frequent training diagnosis codes for every case. Published best results are on "
             "the Spanish text (CodiEsp 2020): D F1 0.687 (P 0.817, R 0.592), MAP 0.593; P F1 "
             "0.522.\n\n",
-            docs, bytes / 1024, secs, nbase);
+            docs, bytes / 1024, secs, year, nbase);
+    if (model)
+        fprintf(o_md,
+                "Learned model (train split only): per-code calibration, phrases kept when seen "
+                "with the code in >= %.0f training notes at precision >= %.1f (chosen by 2-fold "
+                "cross-validation on train, held-out F1 %.3f), confidence threshold chosen on "
+                "train.\n\n",
+                cv_kmin, cv_rmin, cv_f1);
     fprintf(o_md, "| task | precision | recall | F1 | MAP |\n|---|---|---|---|---|\n");
     if (model)
         row(o_md, "CodiEsp-D, lexicon and rules only (no learned model)", &nd0);

@@ -141,6 +141,29 @@ static char encounter_context(const run *r)
 }
 
 /*
+ * Is this English? Clinical English uses function words ("the", "and",
+ * "with", "of", "patient") in a few percent of its words at least; a long
+ * note without them (Spanish, German, random bytes in letters) is not coded
+ * rather than coded from accidental look-alike words.
+ */
+static bool looks_english(const mc_nlp_doc *d)
+{
+    static const char *const fw[] = { "the", "and", "of", "with", "was", "is", "to", "in",
+                                      "for", "patient", "on", "has", "he", "she", "an", "this", "were",
+                                      "not", "without", "history", "denies", "at", "or" };
+    if (d->n_tokens < 20)
+        return true;
+    uint32_t hits = 0;
+    for (uint32_t i = 0; i < d->n_tokens; i++)
+        for (size_t k = 0; k < sizeof fw / sizeof fw[0]; k++)
+            if (d->tokens[i].norm[0] == fw[k][0] && !strcmp(d->tokens[i].norm, fw[k])) {
+                hits++;
+                break;
+            }
+    return hits * 100 >= 6 * d->n_tokens;
+}
+
+/*
  * May this mention be coded? Returns NULL when yes, else the reason.
  * Negated and hypothetical mentions are never coded; family mentions only
  * through a family-history code (Z80-Z84); uncertain diagnoses are coded as
@@ -352,11 +375,15 @@ int mc_coder_run(const mc_coder *c, const char *text, size_t n, const mc_coder_o
     mc__arena_init(&r.arena, 256 * 1024, cap);
     r.stemmer = sb_stemmer_new("english", NULL);
     rc = r.stemmer ? mc__nlp_analyze(text, n, &r.arena, &r.doc) : MC_ENOMEM;
-    if (!rc)
+    bool english = rc || looks_english(r.doc);
+    if (!rc && !english) {
+        mc__cac_not_coded(&r, 0, (uint32_t)n, "not coded: the note does not appear to be English");
+        r.n_m = 0;
+    } else if (!rc)
         rc = mc__cac_tokens(&r);
-    if (!rc)
+    if (!rc && english)
         rc = mc__cac_match(&r);
-    if (!rc) {
+    if (!rc && english) {
         r.seventh_ctx = encounter_context(&r);
         for (uint32_t i = 0; i < r.n_m && !r.err; i++) {
             mention *m = &r.m[i];

@@ -54,7 +54,9 @@ size_t mc__cac_stem(struct sb_stemmer *st, const char *w, size_t n, char *out, s
     for (size_t i = 0; i < n; i++)
         if (w[i] >= '0' && w[i] <= '9')
             digit = true;
-    if (digit || n <= 3 || !st) {
+    /* "-itis" words keep their ending: "cervicitis" must not meet "cervical" */
+    bool itis = n > 5 && !memcmp(w + n - 4, "itis", 4);
+    if (digit || n <= 3 || !st || itis) {
         size_t k = n < cap - 1 ? n : cap - 1;
         memcpy(out, w, k);
         out[k] = 0;
@@ -649,6 +651,9 @@ static int parse_index(mc__build_ctx *ctx, lexw *w, const char *path, char src)
 /* ---- order files (titles) ---- */
 static void title_entry(lexw *w, const char *code, char src, const char *title, size_t tn)
 {
+    /* external causes (V00-Y99): their titles describe circumstances, not words of a finding */
+    if (src != LEX_PCS && (code[0] == 'V' || code[0] == 'W' || code[0] == 'X' || code[0] == 'Y'))
+        return;
     /* "Other specified X": a residual category, never the code of a bare "X" */
     if (src != LEX_PCS && tn > 6 && (!strncmp(title, "Other ", 6) || memmem(title, tn, " other ", 7)))
         return;

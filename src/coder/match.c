@@ -88,10 +88,11 @@ static void try_entry(run *r, sent_index *si, uint32_t stamp, uint32_t s, uint32
 {
     const lex_entry *e = mc__cac_entry(r, ei);
     uint32_t pos[32], lo = UINT32_MAX, hi = 0, real = 0;
+    for (uint32_t j = 0; j < e->ntok; j++)
+        if (si->stamp[e->tk[j]] != stamp)
+            return; /* fast rejection before any position work */
     for (uint32_t j = 0; j < e->ntok; j++) {
         uint32_t id = e->tk[j];
-        if (si->stamp[id] != stamp)
-            return;
         /* nearest occurrence to the anchor */
         uint32_t best = UINT32_MAX, bd = UINT32_MAX;
         for (uint32_t o = si->head[id]; o != UINT32_MAX; o = si->occ_next[o]) {
@@ -131,6 +132,15 @@ static void try_entry(run *r, sent_index *si, uint32_t stamp, uint32_t s, uint32
             for (uint32_t k = 0; k < e->ntok && tok_own(r, q); k++)
                 own_used |= pos[k] == q && e->tk[k] == r->tok_ids[r->tok_ids_at[q]];
             if (!own_used && used < 2)
+                return;
+        }
+        bool letter = r->doc->tokens[q].len == 1 && !(r->doc->tokens[q].flags & NLP_TOK_DIGIT);
+        if (letter) {
+            /* a single letter ("hepatitis B") must touch another word of the phrase */
+            bool touch = false;
+            for (uint32_t k = 0; k < e->ntok && !touch; k++)
+                touch = k != j && pos[k] != POS_VIRTUAL && (pos[k] + 1 == q || q + 1 == pos[k]);
+            if (!touch)
                 return;
         }
         if (r->doc->tokens[q].flags & NLP_TOK_DIGIT) {

@@ -83,51 +83,66 @@ static bool positive(const mention *m)
  * all of A's words, so E is anchored at one of them or at a tail word; we scan
  * the entries anchored at each of A's words and at B's words.
  */
+typedef struct wcand {
+    uint32_t e; /* a "with" entry */
+    uint32_t b; /* the mention naming (at least) one of its words */
+} wcand;
+
 static void with_convention(run *r)
 {
     const mc__lex *lx = r->c->lex;
+    /* candidate "with" entries, found once through the words of every positive mention */
+    wcand *cand = NULL;
+    uint32_t nc = 0, cc = 0;
+    for (uint32_t j = 0; j < r->n_m; j++) {
+        mention *b = &r->m[j];
+        if (b->dropped || b->procedure || !positive(b))
+            continue;
+        const lex_entry *eb = mc__cac_entry(r, b->entry);
+        if (eb->src == LEX_LEARNED)
+            continue;
+        for (uint32_t t = 0; t < eb->ntok; t++) {
+            uint32_t id = eb->tk[t];
+            for (uint32_t q = lx->anchor_at[id]; q < lx->anchor_at[id + 1]; q++) {
+                uint32_t ei = lx->anchor_list[q];
+                if (!lx->entries[ei].with_split)
+                    continue;
+                wcand *w = mc__cac_push(r, (void **)&cand, &nc, &cc, sizeof *w);
+                if (!w)
+                    return;
+                w->e = ei;
+                w->b = j;
+            }
+        }
+    }
+    if (!nc)
+        return;
     for (uint32_t i = 0; i < r->n_m; i++) {
         mention *a = &r->m[i];
         if (a->dropped || a->procedure || !positive(a))
             continue;
         const lex_entry *ea = mc__cac_entry(r, a->entry);
-        if (ea->with_split || ea->ntok > 6 || ea->src == LEX_LEARNED)
+        if (ea->with_split || ea->ntok > 8 || ea->src == LEX_LEARNED)
             continue;
         uint32_t aw[8];
         uint32_t na = head_ids(ea, ea->ntok, aw);
         uint32_t best_e = LEX_NONE, best_b = UINT32_MAX;
-        for (uint32_t j = 0; j < r->n_m; j++) {
-            mention *b = &r->m[j];
-            if (j == i || b->dropped || b->procedure || !positive(b) || b->sentence == a->sentence)
+        for (uint32_t k = 0; k < nc; k++) {
+            const lex_entry *e = &lx->entries[cand[k].e];
+            const mention *b = &r->m[cand[k].b];
+            if (e->with_split != na || e->src != ea->src || cand[k].b == i ||
+                b->sentence == a->sentence)
                 continue;
-            const lex_entry *eb = mc__cac_entry(r, b->entry);
-            if (eb->src == LEX_LEARNED)
+            uint32_t hw[8];
+            head_ids(e, e->with_split, hw);
+            if (memcmp(hw, aw, na * sizeof *hw) != 0)
                 continue;
-            /* candidate entries: anchored at one of b's words */
-            for (uint32_t t = 0; t < eb->ntok; t++) {
-                uint32_t id = eb->tk[t];
-                for (uint32_t q = lx->anchor_at[id]; q < lx->anchor_at[id + 1]; q++) {
-                    uint32_t ei = lx->anchor_list[q];
-                    const lex_entry *e = mc__cac_entry(r, ei);
-                    if (!e->with_split || e->src != ea->src || e->with_split != na)
-                        continue;
-                    uint32_t hw[8];
-                    if (e->with_split > 8)
-                        continue;
-                    head_ids(e, e->with_split, hw);
-                    if (memcmp(hw, aw, na * sizeof *hw) != 0)
-                        continue;
-                    /* the tail must be named by b */
-                    uint32_t tail[32], nt = 0;
-                    for (uint32_t k = e->with_split; k < e->ntok && nt < 32; k++)
-                        tail[nt++] = e->tk[k];
-                    if (!mention_has(r, b, tail, nt))
-                        continue;
-                    if (best_e == LEX_NONE || e->ntok > mc__cac_entry(r, best_e)->ntok) {
-                        best_e = ei;
-                        best_b = j;
-                    }
-                }
+            /* the tail must be named by b */
+            if (!mention_has(r, b, e->tk + e->with_split, e->ntok - e->with_split))
+                continue;
+            if (best_e == LEX_NONE || e->ntok > lx->entries[best_e].ntok) {
+                best_e = cand[k].e;
+                best_b = cand[k].b;
             }
         }
         if (best_e == LEX_NONE)

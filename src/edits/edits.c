@@ -58,6 +58,8 @@ int mc_edits_open(const mc_bundle *b, mc_edits **out, mc_diag *diag)
     if (!rc)
         rc = table(b, "EDTCONV", EDT_CONV_REC, &ed->conv, diag);
     if (!rc)
+        rc = table(b, "EDTPCNV", EDT_CONV_REC, &ed->pconv, diag);
+    if (!rc)
         rc = table(b, "EDTPFX", EDT_PFX_REC, &ed->pfx, diag);
     if (!rc)
         rc = table(b, "EDTPROF", EDT_PROF_REC, &ed->prof, diag);

@@ -1,7 +1,7 @@
 /*
  * Build part "edits" (stage 1): compiles the Medicare Code Editor masters,
  * MCE age groups and discharge statuses, the fiscal year's POA-exempt list,
- * the ICD-10-CM conversion table and the Guidelines' principal-only Z codes
+ * the ICD-10-CM and ICD-10-PCS conversion tables and the Guidelines' principal-only Z codes
  * (Section I.C.21.c.15) into the EDT* sections described in edits_int.h.
  *
  * Invariants: only rows whose date range overlaps the bundle's fiscal year
@@ -55,6 +55,11 @@ static int emit(mc__build_ctx *ctx, const char *tag, rec_buf *b, bool sort, int 
     if (sort && b->n) {
         g_rec_size = b->size;
         qsort(b->p, b->n, b->size, cmp_rec);
+        size_t k = 1; /* drop exact duplicates (the conversion tables repeat rows per year pair) */
+        for (size_t i = 1; i < b->n; i++)
+            if (memcmp(b->p + i * b->size, b->p + (k - 1) * b->size, b->size))
+                memmove(b->p + k++ * b->size, b->p + i * b->size, b->size);
+        b->n = k;
     }
     mc__buf out;
     mc__buf_init(&out, 0);
@@ -324,6 +329,7 @@ MC_BUILD_PART(edits, 1)
     rec_buf dx = { .size = EDT_MASTER_REC }, sg = { .size = EDT_MASTER_REC },
             age = { .size = EDT_AGE_REC }, dsta = { .size = EDT_DSTA_REC },
             poax = { .size = EDT_POAX_REC }, conv = { .size = EDT_CONV_REC },
+            pconv = { .size = EDT_CONV_REC },
             pfx = { .size = EDT_PFX_REC };
     char *path = NULL;
     int year = 0, rc;
@@ -379,6 +385,15 @@ MC_BUILD_PART(edits, 1)
         mc__build_provenance(ctx, "EDTCONV", year, path, "ICD-10-CM code conversions");
     }
     free(path), path = NULL;
+    if (!rc)
+        rc = optional(ctx,
+                      each_line(ctx, "icd10pcs", "conversions", &year, &path, conv_line, &pconv),
+                      "ICD-10-PCS conversion table");
+    if (!rc && path) {
+        rc = emit(ctx, "EDTPCNV", &pconv, true, year);
+        mc__build_provenance(ctx, "EDTPCNV", year, path, "ICD-10-PCS code conversions");
+    }
+    free(path), path = NULL;
     if (!rc) {
         rc = mc__build_source(ctx, "icd10cm", "guidelines", &path, &year);
         char *text = NULL;
@@ -399,6 +414,7 @@ MC_BUILD_PART(edits, 1)
         }
     }
     free(path);
-    free(dx.p), free(sg.p), free(age.p), free(dsta.p), free(poax.p), free(conv.p), free(pfx.p);
+    free(dx.p), free(sg.p), free(age.p), free(dsta.p), free(poax.p), free(conv.p), free(pfx.p),
+        free(pconv.p);
     return rc;
 }

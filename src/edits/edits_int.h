@@ -12,6 +12,7 @@
  *   EDTPOAX n × char[8]  POA-exempt codes of the fiscal year, sorted
  *   EDTCONV n × {char src[8], char dst[8], u32 effective, u32 dir}  ICD-10-CM
  *           conversions, dir 0 = older to newer, 1 = newer to older; sorted by src
+ *   EDTPCNV the same for ICD-10-PCS
  *   EDTPFX  n × {char code[8], u32 except}  Guidelines I.C.21.c.15 principal-only
  *           Z codes (prefixes, undotted); except = 1 marks an "Except:" prefix
  *   EDTPROF (stage 2) one record per ICD-10-CM code id (CMCODE order):
@@ -105,7 +106,7 @@ struct mc_edits {
     mc_pcs *pcs; /* owned; NULL when the bundle has no ICD-10-PCS tables */
     mc_hcpcs *hcpcs; /* owned; NULL when the bundle has no HCPCS file */
     int year;
-    edt_table dx, sg, age, dsta, poax, conv, pfx;
+    edt_table dx, sg, age, dsta, poax, conv, pconv, pfx;
     edt_table prof, rule; /* stage-2 profiles; prof.n = 0 when absent (derived on the fly) */
     bool have_mce; /* EDT sections present */
 };

@@ -312,10 +312,47 @@ static void hcpcs_check(chk *c, const mc_enc_procedure *p)
     }
 }
 
+/* Successors of a deleted PCS code from the conversion table ("" when none). */
+static void pcs_successors(const chk *c, const char *code, char *buf, size_t cap, uint32_t *eff)
+{
+    const edt_table *t = &c->ed->pconv;
+    char key[8] = { 0 };
+    memcpy(key, code, strnlen(code, 7));
+    buf[0] = 0;
+    uint32_t lo = 0, hi = t->n;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (memcmp(t->p + (size_t)mid * EDT_CONV_REC, key, 8) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    char last[9] = "";
+    for (uint32_t k = lo; k < t->n; k++) {
+        const unsigned char *r = t->p + (size_t)k * EDT_CONV_REC;
+        if (memcmp(r, key, 8))
+            break;
+        if (mc__rd32(r + 20) != 0 || mc__rd32(r + 16) > c->date || !memcmp(last, r + 8, 8))
+            continue;
+        memcpy(last, r + 8, 8);
+        *eff = mc__rd32(r + 16);
+        mc__chk_append(buf, cap, "%s%.7s", buf[0] ? ", " : "", (const char *)(r + 8));
+    }
+}
+
 /* Why a PCS code is invalid, from the ICD-10-PCS tables when the bundle has them. */
 static void pcs_reason(const chk *c, const char *code, char *buf, size_t cap)
 {
     snprintf(buf, cap, "%s is not a valid ICD-10-PCS code for FY%d", code, c->ed->year);
+    char succ[160];
+    uint32_t eff = 0;
+    pcs_successors(c, code, succ, sizeof succ, &eff);
+    if (succ[0]) {
+        char when[11];
+        mc_date_format((mc_date)eff, when);
+        mc__chk_append(buf, cap, ": it was replaced on %s by %s", when, succ);
+        return;
+    }
     mc_pcs_check k;
     if (!c->ed->pcs || mc_pcs_validate(c->ed->pcs, code, strlen(code), &k) != MC_OK || k.valid)
         return;

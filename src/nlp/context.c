@@ -15,6 +15,7 @@
  */
 #include "nlp/nlp.h"
 
+#include <pthread.h>
 #include <string.h>
 
 enum { FWD = 1, BWD = 2, BOTH = 3, PSEUDO = 0 };
@@ -216,9 +217,18 @@ static const char *const fam_terminators[] = { "patient", "pt", "he", "she", "he
 static bool word_in(const char *w, const char *const *list, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if (!strcmp(w, list[i]))
+        if (list[i][0] == w[0] && !strcmp(w, list[i]))
             return true;
     return false;
+}
+
+/* Length of each trigger's first word, computed once (the table is constant). */
+static uint8_t first_len[sizeof trigs / sizeof trigs[0]];
+static pthread_once_t first_len_once = PTHREAD_ONCE_INIT;
+static void init_first_len(void)
+{
+    for (size_t i = 0; i < sizeof trigs / sizeof trigs[0]; i++)
+        first_len[i] = (uint8_t)strcspn(trigs[i].phrase, " ");
 }
 
 /* Number of tokens matched by phrase at token t (0 when no match). */
@@ -246,6 +256,20 @@ static uint16_t match_phrase(const mc_nlp_doc *doc, uint32_t t, uint32_t end, co
 
 int mc__nlp_triggers(mc_nlp_doc *doc, mc__arena *a)
 {
+    pthread_once(&first_len_once, init_first_len);
+    /* scope terminators, marked once per token */
+    for (uint32_t t = 0; t < doc->n_tokens; t++) {
+        mc_nlp_token *tk = &doc->tokens[t];
+        const char *w = tk->norm;
+        if (tk->len > 11)
+            continue;
+        if (word_in(w, terminators, sizeof terminators / sizeof terminators[0]))
+            tk->flags |= NLP_TOK_TERM;
+        else if (word_in(w, verb_terminators, sizeof verb_terminators / sizeof verb_terminators[0]))
+            tk->flags |= NLP_TOK_TERM_VERB;
+        if (word_in(w, fam_terminators, sizeof fam_terminators / sizeof fam_terminators[0]))
+            tk->flags |= NLP_TOK_TERM_FAM;
+    }
     uint32_t cap = 64, n = 0;
     mc_nlp_trigger *tr = mc__arena_alloc(a, cap * sizeof *tr);
     uint32_t *st = mc__arena_alloc(a, ((size_t)doc->n_sentences + 1) * sizeof *st);
@@ -259,8 +283,9 @@ int mc__nlp_triggers(mc_nlp_doc *doc, mc__arena *a)
             char c0 = doc->tokens[t].norm[0];
             uint16_t best = 0;
             const trig *bt = NULL;
+            uint16_t tl = doc->tokens[t].len;
             for (size_t i = 0; i < sizeof trigs / sizeof trigs[0]; i++) {
-                if (trigs[i].phrase[0] != c0)
+                if (trigs[i].phrase[0] != c0 || first_len[i] != tl)
                     continue;
                 uint16_t k = match_phrase(doc, t, end, trigs[i].phrase);
                 if (k > best || (k == best && k && bt && bt->category && !trigs[i].category)) {
@@ -311,18 +336,12 @@ static uint8_t reach_of(const mc_nlp_doc *doc, const mc_nlp_trigger *t)
 /* Does a terminator lie in tokens (a, b]? (a break flag on b itself counts too) */
 static bool terminated(const mc_nlp_doc *doc, uint32_t a, uint32_t b, bool family)
 {
-    bool verbs = !family;
+    unsigned stop = NLP_TOK_TERM | (family ? NLP_TOK_TERM_FAM : NLP_TOK_TERM_VERB);
     for (uint32_t t = a + 1; t <= b; t++) {
         const mc_nlp_token *tk = &doc->tokens[t];
         if (tk->flags & NLP_TOK_BREAK)
             return true;
-        if (t < b && word_in(tk->norm, terminators, sizeof terminators / sizeof terminators[0]))
-            return true;
-        if (verbs && t < b &&
-            word_in(tk->norm, verb_terminators, sizeof verb_terminators / sizeof verb_terminators[0]))
-            return true;
-        if (family && t < b &&
-            word_in(tk->norm, fam_terminators, sizeof fam_terminators / sizeof fam_terminators[0]))
+        if (t < b && (tk->flags & stop))
             return true;
     }
     return false;

@@ -74,6 +74,9 @@ enum {
     NLP_TOK_DIGIT = 2, /* contains a digit */
     NLP_TOK_BREAK = 4, /* a ';' or ':' lies between the previous token and this one */
     NLP_TOK_COMMA = 8, /* a ',' lies between the previous token and this one */
+    NLP_TOK_TERM = 16, /* ends an assertion scope ("but", "however", "presents") */
+    NLP_TOK_TERM_VERB = 32, /* ends a negation/uncertainty scope ("is", "has") */
+    NLP_TOK_TERM_FAM = 64, /* ends a family scope: the patient again ("patient", "he") */
 };
 
 typedef struct mc_nlp_token {

@@ -45,6 +45,14 @@ check "invalid utf-8 exit 2" "[ $rc -eq 2 ]"
 check "empty note" "\"$M\" code --json \"$t/empty.txt\" | grep -q '\"diagnoses\":\\[\\]'"
 check "usage" "! \"$M\" code --setting nowhere x 2>/dev/null"
 
+# another language: a well-formed result with nothing coded
+printf 'Mujer de 29 a\xc3\xb1os con antecedentes de ulcus duodenal y estre\xc3\xb1imiento que consulta por dolor en fosa renal derecha compatible con crisis renoureteral. No antecedentes de nefrolitiasis. La paciente refiere fiebre de tres d\xc3\xadas de evoluci\xc3\xb3n y dolor lumbar que no cede con analgesia habitual.\n' > "$t/es.txt"
+check "other language" "\"$M\" code --json \"$t/es.txt\" | grep -q '\"diagnoses\":\\[\\],.*does not appear to be English'"
+# a note over the size limit: one line, exit 2, nothing on stdout
+head -c 17000000 /dev/zero | tr '\0' 'a' > "$t/big.txt"
+"$M" code "$t/big.txt" > "$t/big.out" 2> "$t/big.err"; rc=$?
+check "large note" "[ $rc -eq 2 ] && [ ! -s \"$t/big.out\" ] && grep -q 'larger than' \"$t/big.err\""
+
 # jsonl: one output line per input line, ids kept
 printf '{"id":1,"text":"Hypertension."}\n{"id":"b","text":"No acute distress."}\n' > "$t/in.jsonl"
 "$M" code --jsonl "$t/in.jsonl" > "$t/out.jsonl"

@@ -141,14 +141,25 @@ MC_COMMAND(code, "code a clinical note: ICD-10-CM and ICD-10-PCS codes with evid
     }
     if (!path)
         return cli_fail("code: give a note file or '-' for standard input");
+    /* read the note first: a bad input fails before the lexicon is loaded */
+    char *text = NULL;
+    size_t n = 0;
+    if (!jsonl) {
+        int r0 = cli_read_input(path, (size_t)16 << 20, &text, &n);
+        if (r0)
+            return r0;
+    }
     mc_bundle *b;
     int rc = cli_open_bundle((int)year, NULL, &b);
-    if (rc)
+    if (rc) {
+        free(text);
         return rc;
+    }
     mc_coder *c = NULL;
     mc_diag diag = { 0 };
     if (mc_coder_open(b, &c, &diag)) {
         mc_bundle_close(b);
+        free(text);
         return cli_fail("%s", diag.msg);
     }
     if (jsonl) {
@@ -176,14 +187,6 @@ MC_COMMAND(code, "code a clinical note: ICD-10-CM and ICD-10-PCS codes with evid
         if (f != stdin)
             fclose(f);
         fflush(stdout);
-        mc_coder_close(c);
-        mc_bundle_close(b);
-        return rc;
-    }
-    char *text;
-    size_t n;
-    rc = cli_read_input(path, (size_t)16 << 20, &text, &n);
-    if (rc) {
         mc_coder_close(c);
         mc_bundle_close(b);
         return rc;
