@@ -140,9 +140,12 @@ static bool has_code(const ix_tree *t, uint32_t id, const char *expect, bool dru
 {
     size_t n = strlen(expect);
     if (drug) {
-        for (uint32_t c = 0; c < MC_INDEX_COLS; c++)
-            if (mc__str_eq(mc__ix_cell(t, id, c), expect, n))
+        /* the expected code may carry the 7th character the cell leaves out */
+        for (uint32_t c = 0; c < MC_INDEX_COLS; c++) {
+            mc_str cell = mc__ix_cell(t, id, c);
+            if (cell.n && cell.n <= n && !memcmp(cell.p, expect, cell.n))
                 return true;
+        }
         return false;
     }
     return mc__str_eq(ix_field(t, id, IXF_CODE), expect, n) ||
@@ -202,6 +205,21 @@ int main(int argc, char **argv)
         t_naive[pass] = mc__now_ns() - t0;
         ok_naive = ok / REPS;
     }
+    /* per-path latency: median and 95th percentile over the paths (each timed 20 times) */
+    static uint64_t per_path[MAXP], per_naive[MAXP];
+    for (size_t i = 0; i < nc; i++) {
+        uint64_t t0 = mc__now_ns();
+        for (int r = 0; r < 20; r++)
+            mc_index_walk(ix, cases[i].kind, cases[i].path, strlen(cases[i].path), &w);
+        per_path[i] = (mc__now_ns() - t0) / 20;
+        const ix_tree *t = mc__ix_tree(ix, cases[i].kind);
+        t0 = mc__now_ns();
+        for (int r = 0; r < 20; r++)
+            naive_walk(t, cases[i].path);
+        per_naive[i] = (mc__now_ns() - t0) / 20;
+    }
+    double med_path = median(per_path, (int)nc), med_naive = median(per_naive, (int)nc);
+    double p95_path = (double)per_path[nc * 95 / 100], p95_naive = (double)per_naive[nc * 95 / 100];
     /* correctness of each over the same paths (expected code reached) */
     size_t right_walk = 0, right_naive = 0;
     for (size_t i = 0; i < nc; i++) {
@@ -289,15 +307,22 @@ int main(int argc, char **argv)
             "cause and drug; %d repetitions per pass), medians of %d passes. Baseline, same "
             "process, same mapped sections: a naive walker that scans every main term linearly "
             "and then each level's children, comparing case-folded titles exactly (no key "
-            "table, no plural/word-order/nemod forgiveness, no see/with conventions). Term "
-            "baseline: a linear scan of every entry's normalised key.\n\n",
+            "table, no plural/word-order/nemod forgiveness, no see/with conventions). The mean "
+            "includes the unknown and misspelt terms, which fall back to a path search "
+            "(milliseconds); the median path shows the common case. Term baseline: a linear "
+            "scan of every entry's normalised key.\n\n",
             nc, (int)REPS, PASSES);
     fprintf(f, "| measure | medcode | baseline | ratio |\n|---|---|---|---|\n");
     fprintf(f, "| index open, 4 sections validated (µs) | %.1f | – | – |\n", open_us);
-    fprintf(f, "| walk, golden path (µs) | %.2f | %.2f | %.1f× %s |\n", walk_ns / 1e3,
+    fprintf(f, "| walk, mean over golden paths (µs) | %.2f | %.2f | %.1f× %s |\n", walk_ns / 1e3,
             naive_ns / 1e3, walk_ns < naive_ns ? naive_ns / walk_ns : walk_ns / naive_ns,
             walk_ns < naive_ns ? "faster" : "slower");
-    fprintf(f, "| walks per second | %.0f | %.0f | – |\n", 1e9 / walk_ns, 1e9 / naive_ns);
+    fprintf(f, "| walks per second (all golden paths, one thread) | %.0f | %.0f | – |\n",
+            1e9 / walk_ns, 1e9 / naive_ns);
+    fprintf(f, "| walk latency, median path (µs) | %.1f | %.1f | – |\n", med_path / 1e3,
+            med_naive / 1e3);
+    fprintf(f, "| walk latency, 95th percentile path (µs) | %.1f | %.1f | – |\n", p95_path / 1e3,
+            p95_naive / 1e3);
     fprintf(f, "| golden paths walked to a node | %zu/%zu | %zu/%zu | – |\n", ok_walk, nc,
             ok_naive, nc);
     fprintf(f, "| golden paths reaching the expected code | %zu/%zu | %zu/%zu | – |\n",

@@ -137,28 +137,42 @@ int mc__ix_serialize(ix_build *bd, mc__buf *out)
             continue;
         mainv[n_main++] = e;
     }
-    /* aliases: "Fracture, traumatic" is also found under the key of "Fracture" */
+    /* aliases: "Fracture, traumatic" is also found under the key of "Fracture", and
+       "Hyperlipemia, hyperlipidemia" under "hyperlipidemia" (each comma part; at most 4) */
     uint32_t n_plain = n_main;
+    keyent *grown = realloc(mainv, ((size_t)n_plain * 5 + 1) * sizeof *mainv);
+    if (!grown) {
+        free(all);
+        free(mainv);
+        return MC_ENOMEM;
+    }
+    mainv = grown;
     for (uint32_t j = 0; j < n_plain; j++) {
         uint32_t id = mainv[j].node, t = bd->nodes[id].w[IXF_TITLE];
-        const char *s = bd->pool.p + t + 2;
         size_t sn = t ? mc__rd16(bd->pool.p + t) : 0;
-        const char *comma = memchr(s, ',', sn);
-        if (!comma)
+        char title[IX_MAX_STR];
+        if (!t || sn >= sizeof title || !memchr(bd->pool.p + t + 2, ',', sn))
             continue;
-        char key[512];
-        size_t kn = mc__ix_key(s, (size_t)(comma - s), key, sizeof key);
-        if (!kn)
-            continue;
-        uint32_t ref;
-        int rc = mc__ix_pool_add(bd, key, kn, &ref);
-        if (rc) {
-            free(all);
-            free(mainv);
-            return rc;
+        memcpy(title, bd->pool.p + t + 2, sn); /* the pool moves as keys are added */
+        size_t at = 0;
+        for (int part = 0; part < 4 && at < sn; part++) {
+            const char *comma = memchr(title + at, ',', sn - at);
+            size_t end = comma ? (size_t)(comma - title) : sn;
+            char key[512];
+            size_t kn = mc__ix_key(title + at, end - at, key, sizeof key);
+            at = end + 1;
+            if (!kn)
+                continue;
+            uint32_t ref;
+            int rc = mc__ix_pool_add(bd, key, kn, &ref);
+            if (rc) {
+                free(all);
+                free(mainv);
+                return rc;
+            }
+            keyent e = { NULL, (uint32_t)kn, ref, id };
+            mainv[n_main++] = e;
         }
-        keyent e = { NULL, (uint32_t)kn, ref, id };
-        mainv[n_main++] = e;
     }
     /* the pool may have moved: point the sort entries at it again */
     for (uint32_t j = 0; j < n_main; j++)

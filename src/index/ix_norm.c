@@ -3,13 +3,14 @@
  * stored in the bundle and the keys of a query, so a change here changes the
  * section contents (bump IX_VERSION).
  *
- * Steps: Unicode case folding and accent stripping (utf8proc; ASCII takes a
- * fast path), split on anything that is not a letter or digit, drop a
+ * Steps: Unicode case folding and accent stripping (the text module's
+ * mc_text_fold, utf8proc for very long input; ASCII takes a fast path), split on anything that is not a letter or digit, drop a
  * possessive "'s", singularise each word with a few English rules plus an
  * irregular list, drop stop words (of, the, a, an, and, or). Word order is
  * forgiven by sorting the tokens when a key is made.
  */
 #include "index/ix_int.h"
+#include "medcode/text.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -112,6 +113,13 @@ void mc__ix_tokens(const char *s, size_t n, ix_toks *out)
         }
     if (ascii || n > 100000) {
         tokens_ascii(s, n, out);
+        return;
+    }
+    /* the text module's folding (text.h), shared with search and the coder: no allocation */
+    char buf[2048];
+    size_t fn = 0;
+    if (n < sizeof buf / 2 && mc_text_fold(s, n, buf, sizeof buf, &fn) == MC_OK) {
+        tokens_ascii(buf, fn, out);
         return;
     }
     utf8proc_uint8_t *folded = NULL;

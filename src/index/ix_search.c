@@ -106,8 +106,11 @@ static void search_tree(const ix_tree *t, mc_index_kind kind, const ix_toks *Q, 
     uint32_t full = Q->n >= 32 ? 0xffffffffu : (1u << Q->n) - 1;
     uint32_t need = Q->n >= 3 ? Q->n - 1 : Q->n;
     size_t qlen[IX_MAX_TOK];
-    for (uint32_t q = 0; q < Q->n; q++)
+    bool first[256] = { false };
+    for (uint32_t q = 0; q < Q->n; q++) {
         qlen[q] = strlen(Q->t[q]);
+        first[(unsigned char)Q->t[q][0]] = true;
+    }
     for (uint32_t id = 1; id < t->n_nodes; id++) {
         uint32_t d = ix_depth(t, id);
         mc_str key = ix_field(t, id, IXF_KEY);
@@ -117,11 +120,14 @@ static void search_tree(const ix_tree *t, mc_index_kind kind, const ix_toks *Q, 
             while (j < key.n && key.p[j] != ' ')
                 j++;
             bool hit = false;
-            for (uint32_t q = 0; q < Q->n; q++)
-                if (mc__ix_tok_eq_n(key.p + i, j - i, Q->t[q], qlen[q]) > 0) {
-                    own |= 1u << q;
-                    hit = true;
-                }
+            /* a word can only match a query word with the same first letter */
+            if (first[(unsigned char)key.p[i]])
+                for (uint32_t q = 0; q < Q->n; q++)
+                    if (Q->t[q][0] == key.p[i] &&
+                        mc__ix_tok_eq_n(key.p + i, j - i, Q->t[q], qlen[q]) > 0) {
+                        own |= 1u << q;
+                        hit = true;
+                    }
             extra += !hit;
             i = j + 1;
         }

@@ -59,6 +59,14 @@ typedef struct wctx {
     int budget;
     int see_depth;
     int also_depth; /* "see also" references followed on the current path */
+    /* references resolved during this walk (a dead end is often met on several paths) */
+    struct {
+        const char *key; /* the reference text's address in the bundle */
+        int rc;
+        uint32_t target, n_steps;
+        wstep steps[MC_INDEX_MAX_STEPS];
+    } seen[8];
+    uint32_t n_seen;
 } wctx;
 
 typedef struct cand {
@@ -305,7 +313,8 @@ static void match_title(const ix_tree *t, uint32_t id, const ix_toks *S, mres *r
 static void match_full(const ix_tree *t, uint32_t id, const ix_toks *S, mres *r)
 {
     match_title(t, id, S, r);
-    if (r->score >= 95 || (r->carry && r->score >= 82))
+    /* an alternative's words are title words: none matched, no alternative can */
+    if (r->score >= 95 || (r->carry && r->score >= 82) || r->used == 0)
         return;
     uint32_t used;
     double fuzz = alt_match(t, id, S, &used);
@@ -551,6 +560,28 @@ static bool push(wctx *w, uint32_t node, mc_step_how how, double score)
 int mc__ix_resolve_see(const ix_tree *t, mc_index_kind kind, mc_str see, int depth,
                        uint32_t *node, wstep *steps, uint32_t *n_steps);
 
+static int resolve(wctx *w, mc_str ref, uint32_t *target, wstep *steps, uint32_t *n_steps)
+{
+    for (uint32_t i = 0; i < w->n_seen; i++)
+        if (w->seen[i].key == ref.p) {
+            *target = w->seen[i].target;
+            *n_steps = w->seen[i].n_steps;
+            memcpy(steps, w->seen[i].steps, *n_steps * sizeof *steps);
+            return w->seen[i].rc;
+        }
+    int rc = mc__ix_resolve_see(w->t, w->kind, ref, w->see_depth + 1, target, steps, n_steps);
+    if (rc != MC_OK && rc != MC_ENOTFOUND)
+        return rc;
+    uint32_t slot = w->n_seen < 8 ? w->n_seen++ : 7;
+    w->seen[slot].key = ref.p;
+    w->seen[slot].rc = rc;
+    w->seen[slot].target = rc == MC_OK ? *target : 0;
+    w->seen[slot].n_steps = rc == MC_OK ? *n_steps : 0;
+    if (rc == MC_OK)
+        memcpy(w->seen[slot].steps, steps, *n_steps * sizeof *steps);
+    return rc;
+}
+
 /* Land on node after consuming parts up to i: follow a mandatory "see", then go on. */
 static void land(wctx *w, uint32_t node, uint32_t i, const ix_toks *left)
 {
@@ -560,7 +591,7 @@ static void land(wctx *w, uint32_t node, uint32_t i, const ix_toks *left)
     if (see.n && !has_code && w->see_depth < MAX_SEE_DEPTH) {
         wstep st[MC_INDEX_MAX_STEPS];
         uint32_t ns = 0, target;
-        if (mc__ix_resolve_see(t, w->kind, see, w->see_depth + 1, &target, st, &ns) == MC_OK) {
+        if (resolve(w, see, &target, st, &ns) == MC_OK) {
             uint32_t save = w->n_cur;
             bool ok = true;
             for (uint32_t j = 0; j < ns && ok; j++)
@@ -603,8 +634,7 @@ static void follow_see_also(wctx *w, uint32_t node, uint32_t i, const ix_toks *l
         return;
     wstep st[MC_INDEX_MAX_STEPS];
     uint32_t ns = 0, target;
-    if (mc__ix_resolve_see(t, w->kind, sa, w->see_depth + 1, &target, st, &ns) != MC_OK ||
-        target == node)
+    if (resolve(w, sa, &target, st, &ns) != MC_OK || target == node)
         return;
     uint32_t save = w->n_cur;
     bool ok = true;
@@ -782,6 +812,7 @@ int mc__ix_resolve_see(const ix_tree *t, mc_index_kind kind, mc_str see, int dep
         return MC_ENOMEM;
     wctx_init(w, t, kind, see.p, n);
     w->see_depth = depth;
+    w->budget = BUDGET / 4; /* a reference names its entry exactly: little search needed */
     int rc = MC_ENOTFOUND;
     if (w->n_parts) {
         walk_from(w, 0, 0, NULL);
@@ -1009,17 +1040,25 @@ static bool is_clean(int rc, const mc_walk *w)
 int mc_index_walk(const mc_index *ix, mc_index_kind kind, const char *path, size_t n,
                   mc_walk *out)
 {
+    /* 1. a listed abbreviation or lay term written as a part ("CKD"): its expansion first */
+    char exp[256];
+    bool expanded = expand_abbrev(ix, path, n, exp, sizeof exp);
+    if (expanded) {
+        int rc0 = mc_index_walk_from(ix, kind, 0, exp, strlen(exp), out);
+        if (is_clean(rc0, out)) {
+            mc__strlcpy(out->expanded, exp, sizeof out->expanded);
+            return rc0;
+        }
+    }
     int rc = mc_index_walk_from(ix, kind, 0, path, n, out);
     if ((rc != MC_OK && rc != MC_ENOTFOUND) || is_clean(rc, out))
         return rc;
     mc_walk *alt = malloc(sizeof *alt);
     if (!alt)
         return MC_ENOMEM;
-    /* 1. a listed abbreviation or lay term written as a part: walk its expansion */
-    char exp[256];
     const char *text = path;
     size_t tn = n;
-    if (expand_abbrev(ix, path, n, exp, sizeof exp)) {
+    if (expanded) {
         int rc2 = mc_index_walk_from(ix, kind, 0, exp, strlen(exp), alt);
         if (walk_quality(rc2, alt) >= walk_quality(rc, out)) {
             *out = *alt;
@@ -1029,16 +1068,15 @@ int mc_index_walk(const mc_index *ix, mc_index_kind kind, const char *path, size
         text = exp;
         tn = strlen(exp);
     }
-    /* 2. no code reached, or only by approximate matches: the best path covering every word */
-    if (!is_clean(rc, out)) {
+    /* 2. no main term, or an approximate one and no code: the best path covering every word
+          (a walk that found its main term keeps its answer, even when it stopped early) */
+    if (rc != MC_OK || (out->status != MC_WALK_CODE && out->n_steps &&
+                        out->steps[0].how == MC_STEP_PARTIAL)) {
         alt->expanded[0] = 0;
         if (text == exp)
             mc__strlcpy(alt->expanded, exp, sizeof alt->expanded);
         int rc3 = walk_by_search(ix, kind, text, tn, alt);
-        /* a walk that found its main term keeps its answer (even when it stopped early) */
-        if (rc3 == MC_OK && alt->status == MC_WALK_CODE &&
-            (rc != MC_OK || (out->status != MC_WALK_CODE && out->n_steps &&
-                             out->steps[0].how == MC_STEP_PARTIAL))) {
+        if (rc3 == MC_OK && alt->status == MC_WALK_CODE) {
             *out = *alt;
             rc = MC_OK;
         }

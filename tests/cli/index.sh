@@ -50,5 +50,11 @@ check json 0 "$M" index --json "Abdominalgia" && {
 check jsonunk 1 "$M" index --json "Zzyzxq" && has jsonunk '"status":"not_found"'
 check year 0 "$M" index --year 2025 "Pneumonia" && has year "FY2025"
 
+# a code the index gives but the bundle year's code set lacks is reported, never shown as valid
+if [ -e "$B/medcode-fy2021.mcb" ]; then
+  check notinyear 1 "$M" index --year 2021 "Abnormal, neonatal screening" && has notinyear "NOT in the FY2021 code set"
+  check notinyearjson 1 "$M" index --json --year 2021 "Abnormal, neonatal screening" && has notinyearjson '"status":"not_in_year"'
+fi
+
 [ $fail -eq 0 ] && echo "index CLI: all checks passed"
 exit $fail

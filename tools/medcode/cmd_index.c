@@ -409,7 +409,9 @@ static int print_walk(out *o, const mc_walk *w, bool verify)
         if (w->subcat.n) jkv(o, "see_subcategory", w->subcat);
         if (w->see_unresolved.n) jkv(o, "see", w->see_unresolved);
         if (w->unmatched[0]) jkvc(o, "unmatched", w->unmatched);
-        mc__buf_printf(&o->b, "\"with_convention\":%s,", w->used_with_convention ? "true" : "false");
+        mc__buf_printf(&o->b, "\"with_convention\":%s,\"by_search\":%s,",
+                       w->used_with_convention ? "true" : "false", w->by_search ? "true" : "false");
+        if (w->expanded[0]) jkvc(o, "expanded", w->expanded);
         jkey(o, "see_followed");
         mc__buf_putc(&o->b, '[');
         for (uint32_t i = 0; i < w->n_see_followed; i++) {
@@ -427,6 +429,11 @@ static int print_walk(out *o, const mc_walk *w, bool verify)
         jend(o, ']');
         mc__buf_putc(&o->b, ',');
     } else {
+        if (w->expanded[0])
+            mc__buf_printf(&o->b, "abbreviations expanded: %s\n", w->expanded);
+        if (w->by_search)
+            mc__buf_puts(&o->b, "no main term matched the words as given: best index path "
+                                "containing all of them\n");
         mc__buf_puts(&o->b, "path:\n");
         for (uint32_t i = 0; i < w->n_steps; i++) {
             const mc_index_step *s = &w->steps[i];
@@ -564,7 +571,7 @@ static int do_table(out *o, const opts *op)
             mc__buf_printf(&o->b, "cell: %.*s\n", (int)r.cell.n, r.cell.p);
         else
             mc__buf_puts(&o->b, "cell: -- (no code in this column)\n");
-        if (r.code[0] && strcmp(r.code, (char[9]){ 0 }) && op->mode == M_DRUG && op->seventh)
+        if (r.code[0] && op->mode == M_DRUG && op->seventh)
             mc__buf_printf(&o->b, "code with 7th character %c: %s\n", op->seventh, r.code);
     }
     if (st == CLI_NO && r.row == MC_NONE)
