@@ -91,6 +91,8 @@ typedef struct mc_pcs_axis {
     mc_str definition; /* official definition of the value, empty when none */
     mc_str explanation; /* official explanation, empty when none */
     mc_str includes; /* examples / body part key entries ("; "-joined), empty when none */
+    mc_str covers; /* device values: the specific devices coded to this value for this body
+                      system and operation (definitions' device aggregation), "; "-joined */
 } mc_pcs_axis;
 
 /*

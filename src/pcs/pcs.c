@@ -111,7 +111,7 @@ static int check_defs(const mc_pcs *p, mc_diag *diag)
 {
     for (uint32_t i = 0; i < p->def.n; i++) {
         const unsigned char *d = p->def.rec + (size_t)i * MC__PCS_DEF_SIZE;
-        for (int k = 0; k < 3; k++)
+        for (int k = 0; k < 4; k++)
             if (!str_ok(&p->def, d + 8 * k))
                 return mc_diag_set(diag, MC_ECORRUPT, "PCSDEF record %u: bad text reference",
                                    i);
@@ -518,21 +518,23 @@ static const unsigned char *find_label(const mc_pcs *p, uint32_t t, const char *
     return NULL;
 }
 
-static void fill_def(const mc_pcs *p, uint32_t d, mc_str *def, mc_str *expl, mc_str *incl)
+/* Definition texts of record d (MC__PCS_NONE: empty); a is NULL when only the definition is wanted. */
+static void fill_def(const mc_pcs *p, uint32_t d, mc_str *def, mc_pcs_axis *a)
 {
     static const char empty[] = "";
     mc_str e = { empty, 0 };
     if (d == MC__PCS_NONE) {
         *def = e;
-        if (expl)
-            *expl = e, *incl = e;
+        if (a)
+            a->explanation = a->includes = a->covers = e;
         return;
     }
     const unsigned char *r = p->def.rec + (size_t)d * MC__PCS_DEF_SIZE;
     *def = get_str(&p->def, r);
-    if (expl) {
-        *expl = get_str(&p->def, r + 8);
-        *incl = get_str(&p->def, r + 16);
+    if (a) {
+        a->explanation = get_str(&p->def, r + 8);
+        a->includes = get_str(&p->def, r + 16);
+        a->covers = get_str(&p->def, r + 24);
     }
 }
 
@@ -543,8 +545,7 @@ static void table_axis(const mc_pcs *p, uint32_t t, int pos, mc_pcs_axis *a)
     a->value = (char)tr[pos - 1];
     a->name = get_str(&p->tab, tr + MC__PCS_TAB_TITLE + 8 * (pos - 1));
     a->label = get_str(&p->tab, tr + MC__PCS_TAB_LABEL + 8 * (pos - 1));
-    fill_def(p, mc__rd32(tr + MC__PCS_TAB_DEF + 4 * (pos - 1)), &a->definition, &a->explanation,
-             &a->includes);
+    fill_def(p, mc__rd32(tr + MC__PCS_TAB_DEF + 4 * (pos - 1)), &a->definition, a);
 }
 
 int mc_pcs_explain(const mc_pcs *p, const char *text, size_t n, mc_pcs_axis axes[7], int *n_axes)
@@ -570,7 +571,7 @@ int mc_pcs_explain(const mc_pcs *p, const char *text, size_t n, mc_pcs_axis axes
         a->value = c[pos - 1];
         a->name = get_str(&p->tab, tab_at(p, t) + MC__PCS_TAB_TITLE + 8 * (pos - 1));
         a->label = get_str(&p->lab, l + 8);
-        fill_def(p, mc__rd32(l + 4), &a->definition, &a->explanation, &a->includes);
+        fill_def(p, mc__rd32(l + 4), &a->definition, a);
     }
     *n_axes = good;
     return MC_OK;
@@ -608,8 +609,7 @@ int mc_pcs_next_values(const mc_pcs *p, const char *prefix, size_t n, mc_pcs_val
             mc_pcs_value *o = &out[(*count)++];
             o->value = v;
             o->label = get_str(&p->tab, tr + MC__PCS_TAB_LABEL + 8 * (pos - 1));
-            fill_def(p, mc__rd32(tr + MC__PCS_TAB_DEF + 4 * (pos - 1)), &o->definition, NULL,
-                     NULL);
+            fill_def(p, mc__rd32(tr + MC__PCS_TAB_DEF + 4 * (pos - 1)), &o->definition, NULL);
         }
         return MC_OK;
     }
@@ -623,7 +623,7 @@ int mc_pcs_next_values(const mc_pcs *p, const char *prefix, size_t n, mc_pcs_val
         mc_pcs_value *o = &out[(*count)++];
         o->value = v;
         o->label = get_str(&p->lab, l + 8);
-        fill_def(p, mc__rd32(l + 4), &o->definition, NULL, NULL);
+        fill_def(p, mc__rd32(l + 4), &o->definition, NULL);
     }
     return MC_OK;
 }

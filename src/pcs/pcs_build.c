@@ -285,10 +285,85 @@ typedef struct tref {
 
 static int tref_cmp(const void *a, const void *b) { return memcmp(((const tref *)a)->code, ((const tref *)b)->code, 3); }
 
+static bool in_list(char *const *list, uint32_t n, const char *s)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (!strcasecmp(list[i], s))
+            return true;
+    return false;
+}
+
+/*
+ * The specific devices the definitions' <deviceAggregation> codes to device value v
+ * ("label") in a table of body system `sys` and root operation `op`, "; "-joined into out.
+ */
+static void covers_of(const mc__pcs_model *m, const char *sys, const char *op, char v,
+                      const char *label, mc__buf *out)
+{
+    out->n = 0;
+    if (out->p)
+        out->p[0] = 0;
+    for (uint32_t i = 0; i < m->n_aggrs; i++) {
+        const mc__pcs_maggr *a = &m->aggrs[i];
+        if (a->parent_value != v || strcasecmp(a->parent, label))
+            continue;
+        if (a->n_systems && !in_list(a->systems, a->n_systems, sys))
+            continue;
+        if (a->n_ops && !in_list(a->ops, a->n_ops, "All applicable") &&
+            !in_list(a->ops, a->n_ops, op))
+            continue;
+        if (out->n)
+            mc__buf_puts(out, "; ");
+        mc__buf_puts(out, a->device);
+    }
+}
+
+/* Definition record for a device label with a covers list: (term, covers) pairs made so far. */
+typedef struct covrec {
+    uint32_t term;
+    uint32_t def;
+    char *covers;
+} covrec;
+
+/* Find or make the definition record (term's texts + covers); *term gets its index. */
+static int covers_def(secw *def, const mc__pcs_model *m, uint32_t term0, const char *covers,
+                      covrec **covs, size_t *n, size_t *cap, uint32_t *term)
+{
+    for (size_t i = 0; i < *n; i++)
+        if ((*covs)[i].term == term0 && !strcmp((*covs)[i].covers, covers)) {
+            *term = (*covs)[i].def;
+            return MC_OK;
+        }
+    if (*n == *cap) {
+        size_t nc = *cap ? *cap * 2 : 64;
+        covrec *nv = realloc(*covs, nc * sizeof *nv);
+        if (!nv)
+            return MC_ENOMEM;
+        *covs = nv;
+        *cap = nc;
+    }
+    char *copy = strdup(covers);
+    if (!copy)
+        return MC_ENOMEM;
+    const mc__pcs_mterm *t = term0 == MC__PCS_NONE ? NULL : &m->terms[term0];
+    put_str(def, t ? t->definition : NULL);
+    put_str(def, t ? t->explanation : NULL);
+    put_str(def, t ? t->includes : NULL);
+    put_str(def, covers);
+    (*covs)[*n] = (covrec){ term0, def->n, copy };
+    (*n)++;
+    *term = def->n++;
+    return MC_OK;
+}
+
 static int emit_tables(mc__build_ctx *ctx, const mc__pcs_model *m, int year, int def_year,
                        const ord *order, size_t n_order, bool order_same_year)
 {
     int rc = MC_OK;
+    mc__buf cov;
+    mc__buf_init(&cov, 1 << 20);
+    covrec *covs = NULL;
+    size_t n_covs = 0, cap_covs = 0;
     tref *tr = calloc(m->n_tables, sizeof *tr);
     tkey *keys = NULL;
     size_t n_keys = 0;
@@ -312,6 +387,7 @@ static int emit_tables(mc__build_ctx *ctx, const mc__pcs_model *m, int year, int
         put_str(&def, m->terms[i].definition);
         put_str(&def, m->terms[i].explanation);
         put_str(&def, m->terms[i].includes);
+        put_str(&def, NULL);
         def.n++;
     }
     for (uint32_t i = 0; i < m->n_tables; i++) {
@@ -346,7 +422,15 @@ static int emit_tables(mc__build_ctx *ctx, const mc__pcs_model *m, int year, int
                     mc__buf_putc(&lab.rec, (char)(4 + k));
                     mc__buf_putc(&lab.rec, 0);
                     mc__buf_putc(&lab.rec, 0);
-                    mc__buf_u32(&lab.rec, find_term(keys, n_keys, section, 4 + k, l->text));
+                    uint32_t term = find_term(keys, n_keys, section, 4 + k, l->text);
+                    if (k == 2 && m->n_aggrs) {
+                        covers_of(m, m->labels[t->axis[1].first].text,
+                                  m->labels[t->axis[2].first].text, l->value, l->text, &cov);
+                        if (cov.n && (rc = covers_def(&def, m, term, cov.p, &covs, &n_covs,
+                                                      &cap_covs, &term)))
+                            goto out;
+                    }
+                    mc__buf_u32(&lab.rec, term);
                     put_str(&lab, l->text);
                     lab.n++;
                 }
@@ -404,6 +488,7 @@ static int emit_tables(mc__build_ctx *ctx, const mc__pcs_model *m, int year, int
                 put_str(&def, inl);
                 put_str(&def, term == MC__PCS_NONE ? NULL : m->terms[term].explanation);
                 put_str(&def, term == MC__PCS_NONE ? NULL : m->terms[term].includes);
+                put_str(&def, NULL);
                 term = def.n++;
             }
             mc__buf_u32(&tab.rec, term);
@@ -434,6 +519,10 @@ static int emit_tables(mc__build_ctx *ctx, const mc__pcs_model *m, int year, int
                         def_year)))
         goto out;
 out:
+    for (size_t i = 0; i < n_covs; i++)
+        free(covs[i].covers);
+    free(covs);
+    mc__buf_free(&cov);
     free(tr);
     free(keys);
     secw_free(&tab);

@@ -55,6 +55,17 @@ typedef struct mc__pcs_mterm {
     char *definition, *explanation, *includes; /* NULL when absent; includes joined with "; " */
 } mc__pcs_mterm;
 
+/* <deviceAggregation>: a specific device coded to a general device value (axis 6). */
+typedef struct mc__pcs_maggr {
+    char *device; /* "Synthetic Substitute, Metal on Polyethylene" */
+    char **ops; /* root operations it applies to; "All applicable" matches every one */
+    uint32_t n_ops;
+    char **systems; /* body systems; none listed = every one */
+    uint32_t n_systems;
+    char parent_value; /* the device value it is coded to, e.g. 'J' */
+    char *parent; /* that value's label, "Synthetic Substitute" */
+} mc__pcs_maggr;
+
 typedef struct mc__pcs_model {
     mc__arena arena; /* every string and title array */
     mc__pcs_mtable *tables;
@@ -65,6 +76,8 @@ typedef struct mc__pcs_model {
     uint32_t n_labels, cap_labels;
     mc__pcs_mterm *terms;
     uint32_t n_terms, cap_terms;
+    mc__pcs_maggr *aggrs;
+    uint32_t n_aggrs, cap_aggrs;
     char version[16]; /* <version> of the tables file */
 } mc__pcs_model;
 
@@ -95,7 +108,7 @@ enum {
     MC__PCS_MAGIC_TAB = 0x31544350, /* "PCT1" */
     MC__PCS_MAGIC_ROW = 0x31524350, /* "PCR1" */
     MC__PCS_MAGIC_LAB = 0x314c4350, /* "PCL1" */
-    MC__PCS_MAGIC_DEF = 0x31444350, /* "PCD1" */
+    MC__PCS_MAGIC_DEF = 0x32444350, /* "PCD2" */
     MC__PCS_MAGIC_ORD = 0x314f4350, /* "PCO1" */
 
     /* table record: code[3], pad, u32 first_row, u32 n_rows, u32 n_codes,
@@ -121,8 +134,9 @@ enum {
     /* label record: char value, u8 pos (4..7), u16 pad, u32 def (term or NONE), str text */
     MC__PCS_LAB_SIZE = 16,
 
-    /* definition record: str definition, str explanation, str includes */
-    MC__PCS_DEF_SIZE = 24,
+    /* definition record: str definition, str explanation, str includes, str covers (the
+       specific devices coded to this value in this table, "; "-joined) */
+    MC__PCS_DEF_SIZE = 32,
 
     /* order record: code[7] (NUL-padded, 3 chars for a table header), u8 valid (1 = a
        reportable code, 0 = a header), u32 order number, u32 pad, str short, str long */

@@ -52,6 +52,7 @@ void mc__pcs_model_free(mc__pcs_model *m)
     free(m->rows);
     free(m->labels);
     free(m->terms);
+    free(m->aggrs);
     mc__arena_free(&m->arena);
     memset(m, 0, sizeof *m);
 }
@@ -89,7 +90,13 @@ typedef enum el {
     EL_TERMS,
     EL_EXPLANATION,
     EL_INCLUDES,
-    EL_SKIP, /* a subtree we ignore (deviceAggregation) */
+    EL_SKIP, /* a subtree we ignore */
+    EL_AGGREGATION, /* <deviceAggregation> */
+    EL_AGGREGATE, /* <aggregate> */
+    EL_DEVICE,
+    EL_OPERATION,
+    EL_BODYSYS,
+    EL_PARENT,
 } el;
 
 typedef struct pstate {
@@ -113,6 +120,8 @@ typedef struct pstate {
     char section; /* code of the open <section>, 0 outside */
     int def_pos; /* pos of the open definitions <axis>, 0 outside */
     int64_t term; /* current term index or -1 */
+    int64_t aggr; /* current aggregate index or -1 */
+    char parent_value; /* value="" of the open <parent> */
     mc__buf includes; /* includes of the current term, "; "-joined */
     bool has_root;
 } pstate;
@@ -369,9 +378,31 @@ static void defs_start(pstate *s, const char *name, const XML_Char **atts, el *k
         *kind = EL_ROOT;
     } else if (s->depth == 0) {
         fail(s, MC_EFORMAT, "root element <%s> is not <ICD10PCS.definitions>", name);
-    } else if (!strcmp(name, "deviceAggregation")) {
-        s->skip_depth = 1;
-        *kind = EL_SKIP;
+    } else if (!strcmp(name, "deviceAggregation") && parent == EL_ROOT) {
+        *kind = EL_AGGREGATION;
+    } else if (!strcmp(name, "aggregate") && parent == EL_AGGREGATION) {
+        mc__pcs_maggr *a = grow((void **)&m->aggrs, &m->n_aggrs, &m->cap_aggrs, sizeof *a);
+        if (!a)
+            FAILR(s, MC_ELIMIT, "too many aggregates");
+        s->aggr = m->n_aggrs - 1;
+        *kind = EL_AGGREGATE;
+    } else if (parent == EL_AGGREGATE) {
+        if (!strcmp(name, "device"))
+            *kind = EL_DEVICE;
+        else if (!strcmp(name, "operation"))
+            *kind = EL_OPERATION;
+        else if (!strcmp(name, "bodySys"))
+            *kind = EL_BODYSYS;
+        else if (!strcmp(name, "parent")) {
+            const char *v = attr(atts, "value");
+            if (!v || strlen(v) != 1 || mc__pcs_char_index(v[0]) < 0)
+                FAILR(s, MC_EFORMAT, "<parent value=\"%s\"> is not one PCS character",
+                      v ? v : "");
+            s->parent_value = v[0];
+            *kind = EL_PARENT;
+        }
+        if (*kind != EL_OTHER)
+            begin_text(s);
     } else if (!strcmp(name, "section") && parent == EL_ROOT) {
         const char *code = attr(atts, "code");
         if (!code || strlen(code) != 1 || mc__pcs_char_index(code[0]) < 0)
@@ -409,9 +440,56 @@ static void defs_start(pstate *s, const char *name, const XML_Char **atts, el *k
     }
 }
 
+/* Append the collected text to a string list in the arena. */
+static void push_text(pstate *s, char ***list, uint32_t *n)
+{
+    if (*n >= 256)
+        FAILR(s, MC_ELIMIT, "a list has more than 256 entries");
+    char **nl = mc__arena_alloc(&s->m->arena, sizeof(char *) * (*n + 1));
+    char *v = dup_text(s);
+    if (!nl || !v)
+        FAILR(s, MC_ENOMEM, "out of memory");
+    if (*n)
+        memcpy(nl, *list, sizeof(char *) * *n);
+    nl[(*n)++] = v;
+    *list = nl;
+}
+
+static void aggr_end(pstate *s, el kind)
+{
+    mc__pcs_maggr *a = &s->m->aggrs[s->aggr];
+    switch (kind) {
+    case EL_DEVICE:
+        a->device = dup_text(s);
+        break;
+    case EL_OPERATION:
+        push_text(s, &a->ops, &a->n_ops);
+        break;
+    case EL_BODYSYS:
+        push_text(s, &a->systems, &a->n_systems);
+        break;
+    case EL_PARENT:
+        a->parent_value = s->parent_value;
+        a->parent = dup_text(s);
+        break;
+    case EL_AGGREGATE:
+        if (!a->device || !a->parent)
+            FAILR(s, MC_EFORMAT, "<aggregate> needs a <device> and a <parent>");
+        s->aggr = -1;
+        break;
+    default:
+        break;
+    }
+    s->collecting = false;
+}
+
 static void defs_end(pstate *s, el kind)
 {
     mc__pcs_model *m = s->m;
+    if (s->aggr >= 0 && kind >= EL_AGGREGATE) {
+        aggr_end(s, kind);
+        return;
+    }
     mc__pcs_mterm *t = s->term >= 0 ? &m->terms[s->term] : NULL;
     switch (kind) {
     case EL_TITLE: {
@@ -519,7 +597,7 @@ static int run(pstate *s, const char *xml, size_t n)
         return MC_ENOMEM;
     mc__buf_init(&s->text, MAX_TEXT);
     mc__buf_init(&s->includes, 1 << 20);
-    s->table = s->row = s->term = -1;
+    s->table = s->row = s->term = s->aggr = -1;
     XML_SetUserData(s->xp, s);
     XML_SetElementHandler(s->xp, on_start, on_end);
     XML_SetCharacterDataHandler(s->xp, on_chars);

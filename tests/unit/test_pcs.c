@@ -64,7 +64,13 @@ static const char fixture_defs[] =
     " <axis pos=\"5\"><title>Approach</title><terms><title>Percutaneous Endoscopic</title>\n"
     "  <definition>Entry, by puncture or minor incision</definition></terms></axis>\n"
     "</section>\n"
-    "<deviceAggregation><aggregate><device>X</device><parent value=\"7\">Y</parent></aggregate></deviceAggregation>\n"
+    "<deviceAggregation>\n"
+    " <aggregate><device>X</device><parent value=\"7\">Y</parent></aggregate>\n"
+    " <aggregate><device>No Device, Fixture</device><operation>Resection</operation>\n"
+    "  <bodySys>Gastrointestinal System</bodySys><parent value=\"Z\">No Device</parent></aggregate>\n"
+    " <aggregate><device>No Device, Elsewhere</device><operation>All applicable</operation>\n"
+    "  <bodySys>Heart and Great Vessels</bodySys><parent value=\"Z\">No Device</parent></aggregate>\n"
+    "</deviceAggregation>\n"
     "</ICD10PCS.definitions>\n";
 
 /* order file lines: number(5) sp code(7) sp flag sp short(60) sp long */
@@ -206,6 +212,7 @@ TEST(fixture_build_and_query)
     CHECK_SLICE(ax[4].name.p, ax[4].name.n, "Approach");
     CHECK_SLICE(ax[4].definition.p, ax[4].definition.n, "Entry, by puncture or minor incision");
     CHECK_SLICE(ax[6].label.p, ax[6].label.n, "No Qualifier");
+    CHECK_SLICE(ax[5].covers.p, ax[5].covers.n, "No Device, Fixture"); /* not "Elsewhere" */
     CHECK_INT(mc_pcs_explain(p, "B201", 4, ax, &na), ==, MC_OK);
     CHECK_INT(na, ==, 4);
     CHECK_SLICE(ax[2].name.p, ax[2].name.n, "Type");
@@ -345,6 +352,11 @@ TEST(definitions_parser)
     CHECK_INT(m.terms[0].section, ==, '0');
     CHECK_INT(m.terms[0].pos, ==, 3);
     CHECK_STR(m.terms[0].includes, "Total nephrectomy; total lobectomy of lung");
+    CHECK_INT(m.n_aggrs, ==, 3);
+    CHECK_STR(m.aggrs[1].device, "No Device, Fixture");
+    CHECK_INT(m.aggrs[1].n_ops, ==, 1);
+    CHECK_INT(m.aggrs[1].parent_value, ==, 'Z');
+    CHECK_STR(m.aggrs[2].systems[0], "Heart and Great Vessels");
     mc__pcs_model_free(&m);
 }
 
@@ -573,6 +585,15 @@ TEST(full_spot_checks)
     CHECK_SLICE(ax[2].definition.p, ax[2].definition.n,
                 "Cutting out or off, without replacement, all of a body part");
     CHECK(ax[4].definition.n > 0);
+    /* device aggregation: hip replacement with a synthetic substitute */
+    CHECK_INT(mc_pcs_explain(p, "0SR90JZ", 7, ax, &na), ==, MC_OK);
+    CHECK_SLICE(ax[5].label.p, ax[5].label.n, "Synthetic Substitute");
+    {
+        char cov[1024];
+        snprintf(cov, sizeof cov, "%.*s", (int)ax[5].covers.n, ax[5].covers.p);
+        CHECK(strstr(cov, "Synthetic Substitute, Metal on Polyethylene") != NULL);
+        CHECK(strstr(cov, "Reverse Ball and Socket") == NULL); /* shoulder only */
+    }
     CHECK_INT(mc_pcs_lookup(p, "02703DZ", 7, &t), ==, MC_OK);
     CHECK_SLICE(t.long_title.p, t.long_title.n,
                 "Dilation of Coronary Artery, One Artery with Intraluminal Device, "

@@ -123,6 +123,8 @@ static void axes_out(const mc_pcs_axis *axes, int n, bool json, mc__buf *out)
                 jfield(out, "explanation", a->explanation);
             if (a->includes.n)
                 jfield(out, "includes", a->includes);
+            if (a->covers.n)
+                jfield(out, "covers", a->covers);
             mc__buf_puts(out, "}");
         }
         mc__buf_puts(out, "]");
@@ -143,6 +145,8 @@ static void axes_out(const mc_pcs_axis *axes, int n, bool json, mc__buf *out)
                            a->includes.p, a->includes.n);
         else if (a->includes.n)
             mc__buf_printf(out, "%30sincludes: %.*s\n", "", (int)a->includes.n, a->includes.p);
+        if (a->covers.n)
+            mc__buf_printf(out, "%30scovers: %.*s\n", "", (int)a->covers.n, a->covers.p);
     }
 }
 
