@@ -5,7 +5,8 @@
  * Elixhauser, as the AHRQ mapping program does it:
  *  - a diagnosis sets every flag of its mapping row; flags of POA-dependent
  *    measures count only when the diagnosis was present on admission
- *    (POA 'Y' or 'W', or exempt '1'/'E') if the record has POA data;
+ *    (POA 'Y' or 'W', the exempt markers '1'/'E', or a code on the fiscal
+ *    year's POA-exempt list) if the record has POA data;
  *  - CBVD has two flags: CBVD_POA (POA-dependent) and CBVD_SQLA (sequelae,
  *    not POA-dependent); either sets CMR_CBVD;
  *  - the exclusion table zeroes the lesser measure (DIAB_UNCX under
@@ -26,14 +27,23 @@ static mc_str cstr(const char *s) { return mc__str(s, strlen(s)); }
 int mc__cmb_load(mc_risk *r, mc_diag *diag)
 {
     elix_model *e = &r->elix;
-    mc__rsk_table ms, fl, ex, ch;
+    mc__rsk_table ms, fl, ex, ch, px;
     int rc;
     if ((rc = mc__rsk_table_open(r->b, "RSKEXMS", 5, &ms, diag)) ||
         (rc = mc__rsk_table_open(r->b, "RSKEXFL", 3, &fl, diag)) ||
         (rc = mc__rsk_table_open(r->b, "RSKEXMAP", 3, &e->maptab_store, diag)) ||
         (rc = mc__rsk_table_open(r->b, "RSKEXEX", 3, &ex, diag)) ||
-        (rc = mc__rsk_table_open(r->b, "RSKCHARL", 5, &ch, diag)))
+        (rc = mc__rsk_table_open(r->b, "RSKCHARL", 5, &ch, diag)) ||
+        (rc = mc__rsk_table_open(r->b, "RSKPOAX", 1, &px, diag)))
         return rc;
+    if ((rc = mc__u64map_init(&e->exempt, px.n_rows)))
+        return rc;
+    for (uint32_t i = 0; i < px.n_rows; i++) {
+        uint64_t k = mc__code_key(mc__rsk_str(&px, i, 0));
+        if (!k)
+            return mc_diag_set(diag, MC_ECORRUPT, "RSKPOAX: row %u has no valid code", i);
+        mc__u64map_put(&e->exempt, k, 1);
+    }
     if (ms.n_rows == 0 || ms.n_rows > MC_ELIX_MAX || fl.n_rows == 0 || fl.n_rows > 64 ||
         ex.n_rows > 32)
         return mc_diag_set(diag, MC_ECORRUPT, "Elixhauser tables: unexpected sizes");
@@ -121,6 +131,7 @@ int mc__cmb_load(mc_risk *r, mc_diag *diag)
 void mc__cmb_free(mc_risk *r)
 {
     mc__u64map_free(&r->elix.map);
+    mc__u64map_free(&r->elix.exempt);
     free(r->ch.prefix);
     r->ch.prefix = NULL;
 }
@@ -187,11 +198,13 @@ int mc_elix_score(const mc_risk *r, const mc_cmb_dx *dx, uint32_t n, int poa,
         }
         uint64_t bits = (uint64_t)mc__rsk_cell(e->maptab, row, 1) |
                         (uint64_t)mc__rsk_cell(e->maptab, row, 2) << 32;
+        uint32_t one;
+        bool on_admission = poa_yes(dx[i].poa) || mc__u64map_get(&e->exempt, mc__code_key(code), &one);
         bool any = false, blocked = false;
         for (uint32_t f = 0; f < e->n_flags; f++) {
             if (!((bits >> f) & 1))
                 continue;
-            if (poa && e->flag_poa[f] && !poa_yes(dx[i].poa)) {
+            if (poa && e->flag_poa[f] && !on_admission) {
                 blocked = true;
                 continue;
             }

@@ -97,6 +97,7 @@ typedef struct elix_model {
     uint8_t flag_measure[64];
     bool flag_poa[64];
     mc__u64map map; /* code key -> row of the mapping table */
+    mc__u64map exempt; /* POA-exempt codes of the bundle's fiscal year */
     const mc__rsk_table *maptab;
     mc__rsk_table maptab_store;
     uint32_t n_excl;

@@ -458,6 +458,45 @@ static int build_charlson(mc__build_ctx *ctx, const src_file *f)
     return add_table(ctx, "RSKCHARL", &t, f, "Charlson conditions (Quan 2005 ICD-10)");
 }
 
+/* POA-exempt codes (CDC/NCHS list of the fiscal year): tab-separated order, dotted code, title.
+ * The Elixhauser software treats an exempt diagnosis as present on admission. */
+static int build_poa_exempt(mc__build_ctx *ctx, const src_file *f)
+{
+    mc__rsk_tw t;
+    mc__rsk_tw_init(&t, 1);
+    const char *p = f->text, *end = f->text + f->n;
+    long line = 0;
+    while (p < end) {
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        if (!eol)
+            eol = end;
+        line++;
+        const char *tab = memchr(p, '\t', (size_t)(eol - p));
+        const char *tab2 = tab ? memchr(tab + 1, '\t', (size_t)(eol - tab - 1)) : NULL;
+        if (line > 1 && tab && tab2) {
+            char code[8];
+            size_t k = 0;
+            for (const char *c = tab + 1; c < tab2 && k < 7; c++)
+                if (*c != '.' && *c != ' ')
+                    code[k++] = *c;
+            code[k] = '\0';
+            if (!mc__code_key(code)) {
+                mc__rsk_tw_free(&t);
+                return mc_diag_set(ctx->diag, MC_EFORMAT, "%s:%ld: no code in the second column",
+                                   f->path, line);
+            }
+            uint32_t cell = mc__rsk_tw_str(&t, code, k);
+            mc__rsk_tw_row(&t, &cell);
+        } else if (line > 1 && eol - p > 1) {
+            mc__rsk_tw_free(&t);
+            return mc_diag_set(ctx->diag, MC_EFORMAT, "%s:%ld: expected three tab-separated fields",
+                               f->path, line);
+        }
+        p = eol + 1;
+    }
+    return add_table(ctx, "RSKPOAX", &t, f, "POA-exempt diagnoses (Elixhauser counts them as POA)");
+}
+
 MC_BUILD_PART(risk_comorbidity, 1)
 {
     src_file f[4];
@@ -473,5 +512,9 @@ MC_BUILD_PART(risk_comorbidity, 1)
         rc = build_charlson(ctx, &f[3]);
     for (int i = 0; i < 4; i++)
         unload(&f[i]);
+    src_file px = { 0 };
+    if (!rc && !(rc = load(ctx, "mce", "poaexempt", &px)))
+        rc = build_poa_exempt(ctx, &px);
+    unload(&px);
     return rc;
 }

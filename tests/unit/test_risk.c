@@ -438,7 +438,7 @@ TEST(damaged_sections_refused)
             if (damaged_open(b, i, how) == MC_OK)
                 FAILF("section %s damaged (%d) was accepted", info.tag, how);
     }
-    CHECK_INT(n_rsk, ==, 15);
+    CHECK_INT(n_rsk, ==, 16);
     mc_bundle_close(b);
 }
 

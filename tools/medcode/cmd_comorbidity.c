@@ -261,6 +261,14 @@ MC_COMMAND(comorbidity, "Elixhauser and Charlson comorbidity indices for records
             if (charl)
                 do_charlson(&out, r, rec, false, cr);
         }
+        /* stream large batches: the output so far is complete records */
+        if (out.n > ((size_t)4 << 20) && !out.err) {
+            if (fwrite(out.p, 1, out.n, stdout) != out.n) {
+                cli_fail("comorbidity: cannot write the output");
+                goto done;
+            }
+            out.n = 0;
+        }
     }
     if (json)
         mc__buf_printf(&out, "],\"summary\":{\"records\":%ld,\"scored\":%ld,\"errors\":%ld}}",

@@ -356,6 +356,14 @@ MC_COMMAND(hcc, "CMS-HCC risk scores (V28, V24) for patients in JSON Lines")
             json_patient(&out, r, line, &pb->p, sc);
         else
             text_patient(&out, r, line, &pb->p, sc);
+        /* stream large batches: the output so far is complete records */
+        if (out.n > ((size_t)4 << 20) && !out.err) {
+            if (fwrite(out.p, 1, out.n, stdout) != out.n) {
+                cli_fail("hcc: cannot write the output");
+                goto done;
+            }
+            out.n = 0;
+        }
     }
     if (json) {
         mc__buf_printf(&out, "],\"summary\":{\"patients\":%ld,\"scored\":%ld,\"errors\":%ld",
