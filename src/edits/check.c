@@ -270,7 +270,9 @@ int mc_edits_check(const mc_edits *ed, const mc_encounter *enc, mc_edit_report *
     }
     if (enc->n_diagnoses > MC_ENC_MAX_DIAGNOSES || enc->n_procedures > MC_ENC_MAX_PROCEDURES)
         return mc_diag_set(diag, MC_ELIMIT, "encounter has too many codes");
-    size_t need = (size_t)(enc->n_diagnoses ? enc->n_diagnoses : 1) * sizeof(dxinfo);
+    size_t n_dx = enc->n_diagnoses ? enc->n_diagnoses : 1;
+    size_t dx_bytes = (n_dx * sizeof(dxinfo) + 15) & ~(size_t)15;
+    size_t need = dx_bytes + (n_dx * n_dx + 7) / 8;
     if (need > rep->scratch_cap) {
         void *p = realloc(rep->scratch, need);
         if (!p)
@@ -284,7 +286,9 @@ int mc_edits_check(const mc_edits *ed, const mc_encounter *enc, mc_edit_report *
               .date = (uint32_t)date,
               .date_of_codes = date,
               .inpatient = enc->setting == MC_SETTING_INPATIENT,
-              .dx = rep->scratch };
+              .dx = rep->scratch,
+              .pairs = (unsigned char *)rep->scratch + dx_bytes };
+    memset(c.pairs, 0, (n_dx * n_dx + 7) / 8);
     resolve_dx(&c);
     duplicates(&c);
     mc__chk_tabular(&c);

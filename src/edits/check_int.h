@@ -44,6 +44,7 @@ struct chk {
     mc_date date_of_codes;
     bool inpatient;
     dxinfo *dx; /* one per diagnosis */
+    unsigned char *pairs; /* n_diagnoses² bits: Excludes1 pair (i, j) already reported */
     int rc; /* sticky failure (out of memory) */
 };
 

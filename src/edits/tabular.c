@@ -74,18 +74,14 @@ static long match(const chk *c, const edt_profile *p, uint8_t kind, int note, ui
     return -1;
 }
 
-static bool pair_reported(const chk *c, const char *a, const char *b)
+/* Report each Excludes1 pair once, whichever of the two codes carries the note. */
+static bool pair_seen(chk *c, uint32_t i, uint32_t j)
 {
-    const mc_edit_report *rep = c->rep;
-    for (uint32_t k = 0; k < rep->n; k++) {
-        const mc_edit *e = &rep->items[k];
-        if (strcmp(e->id, "EXCLUDES1") || e->n_codes < 2)
-            continue;
-        if ((!strcmp(e->codes[0], a) && !strcmp(e->codes[1], b)) ||
-            (!strcmp(e->codes[0], b) && !strcmp(e->codes[1], a)))
-            return true;
-    }
-    return false;
+    size_t n = c->enc->n_diagnoses;
+    size_t a = (size_t)(i < j ? i : j) * n + (i < j ? j : i);
+    bool seen = (c->pairs[a / 8] >> (a % 8)) & 1;
+    c->pairs[a / 8] |= (unsigned char)(1u << (a % 8));
+    return seen;
 }
 
 /* The encounter's valid diagnoses sorted by code: a range is found by binary search. */
@@ -114,8 +110,10 @@ static void excludes1(chk *c, uint32_t i, const edt_profile *p, const sorted *s)
             if (memcmp(c->dx[j].code, r->hi, r->nh) > 0)
                 break;
             if (j == i || !memcmp(c->dx[j].code, c->dx[i].code, 8) ||
-                !in_rule(c->dx[j].code, r) || pair_reported(c, c->dx[i].dotted, c->dx[j].dotted))
+                !in_rule(c->dx[j].code, r) || pair_seen(c, i, j))
                 continue;
+            if (c->rep->truncated)
+                return;
             mc_cm_note n;
             char owner[32];
             rule_note(c, i, r, &n, owner, sizeof owner);
@@ -213,7 +211,7 @@ void mc__chk_tabular(chk *c)
         }
         order[b] = v;
     }
-    for (uint32_t i = 0; i < c->enc->n_diagnoses && !c->rc; i++) {
+    for (uint32_t i = 0; i < c->enc->n_diagnoses && !c->rc && !c->rep->truncated; i++) {
         if (!c->dx[i].valid)
             continue;
         bool repeated = false;

@@ -89,6 +89,15 @@ jq .encounter tests/golden/edits/excludes1_error.json > "$tmp/x.json"
 t text-output 1 'EXCLUDES1 \[E10.9, E11.9\]' -- "$M" check "$tmp/x.json"
 t text-source 1 'source: ICD-10-CM Tabular, E1[01] Excludes1' -- "$M" check "$tmp/x.json"
 
+# ---- worst case: ~500 mutually exclusive diabetes codes (Excludes1 everywhere): the report
+# stops at 10,000 edits, marked truncated, in well under the timeout ----
+order=build/release/icd10cm/2026/icd10cm_order_2026.txt
+if [ -e "$order" ]; then
+  awk '{c=substr($0,7,7); gsub(/ /,"",c); if (substr($0,15,1)=="1" && substr(c,1,3) ~ /^(E08|E09|E10|E11|E13|O24|R73|G63|E16)$/) print c}' "$order" \
+    | head -1000 | jq -R . | jq -s '{setting:"outpatient",date_of_service:"2026-01-15",patient:{age:50},diagnoses:.}' > "$tmp/worst.json"
+  t worst-case-truncated 1 '"truncated":true' -- timeout 20 "$M" check "$tmp/worst.json" --json
+fi
+
 # ---- JSONL batch: a bad line is reported and the batch goes on ----
 { jq -c .encounter tests/golden/edits/clean_outpatient.json
   echo '{"setting": "inpatient", oops}'
