@@ -51,6 +51,8 @@ int mc_deid_new(mc_deid **out, mc_diag *diag)
     if (!d)
         return mc_diag_set(diag, MC_ENOMEM, "deid: out of memory");
     int rc = mc__deid_lists_load(d, diag);
+    if (!rc && mc__deid_names_init(d))
+        rc = mc_diag_set(diag, MC_ENOMEM, "deid: out of memory loading word lists");
     if (!rc)
         rc = mc__deid_patterns_compile(d, diag);
     if (rc) {
@@ -67,6 +69,7 @@ void mc_deid_free(mc_deid *d)
         return;
     mc__deid_patterns_free(d);
     mc__deid_lists_free(d);
+    mc__deid_names_free(d);
     free(d);
 }
 
@@ -117,7 +120,7 @@ static int check_input(const char *text, size_t n, mc_diag *diag)
 }
 
 /* Detection only: merged spans into *spans (malloc'd). */
-static int detect(const mc_deid *d, const char *text, size_t n, bool regex_only,
+static int detect(const mc_deid *d, const char *text, size_t n, bool regex_only, bool naive,
                   mc_deid_span **spans, size_t *nspans)
 {
     *spans = NULL;
@@ -127,6 +130,7 @@ static int detect(const mc_deid *d, const char *text, size_t n, bool regex_only,
     nt.d = d;
     nt.text = text;
     nt.n = n;
+    nt.naive = naive;
     /* at most one candidate per byte and detector is far above real notes */
     mc__buf_init(&nt.cands, (n + 64) * sizeof(mc__deid_cand) * 4);
     nt.md = pcre2_match_data_create(24, NULL);
@@ -199,7 +203,7 @@ int mc_deid_run(const mc_deid *d, const char *text, size_t n, const mc_deid_opts
     mc_deid_result *r = calloc(1, sizeof *r);
     if (!r)
         return mc_diag_set(diag, MC_ENOMEM, "deid: out of memory");
-    rc = detect(d, text, n, false, &r->spans, &r->nspans);
+    rc = detect(d, text, n, false, false, &r->spans, &r->nspans);
     if (rc) {
         mc_deid_result_free(r);
         return mc_diag_set(diag, rc, "deid: %s while scanning the note", mc_strerror(rc));
@@ -245,10 +249,11 @@ const char *mc_deid_result_text(const mc_deid_result *r, size_t *n)
 }
 int mc_deid_result_date_shift(const mc_deid_result *r) { return r ? r->date_shift : 0; }
 
-int mc__deid_bench_regex_only(const mc_deid *d, const char *text, size_t n, size_t *nspans)
+int mc__deid_bench_regex_only(const mc_deid *d, const char *text, size_t n, bool naive,
+                              size_t *nspans)
 {
     mc_deid_span *sp;
-    int rc = detect(d, text, n, true, &sp, nspans);
+    int rc = detect(d, text, n, true, naive, &sp, nspans);
     free(sp);
     return rc;
 }

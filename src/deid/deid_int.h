@@ -32,6 +32,10 @@ int mc__wordset_build(mc__wordset *w, const char *const *list);
 void mc__wordset_free(mc__wordset *w);
 /* Case-insensitive look-up of s[0..n); apostrophes are ignored. */
 bool mc__wordset_has(const mc__wordset *w, const char *s, size_t n);
+/* Fold s (lower case, no apostrophes) into buf[64]; returns the hash used by every set
+   (*k = 0 when s is too long). Then probe any number of sets without folding again. */
+uint32_t mc__wordset_fold(const char *s, size_t n, char *buf, size_t *k);
+bool mc__wordset_has_folded(const mc__wordset *w, const char *buf, size_t k, uint32_t h);
 /* The k-th key (k taken modulo the count): surrogate names come from the lists. */
 mc_str mc__wordset_pick(const mc__wordset *w, uint64_t k);
 
@@ -50,6 +54,11 @@ typedef struct mc__deid_pat {
     uint8_t group; /* capture group of the identifier (0 = whole match) */
     float conf;
     char need; /* a byte the note must contain for the pattern to run, 0 = none */
+    uint8_t kind; /* how it is run: full scan, at trigger words, at numbers (patterns.c) */
+    uint16_t back, fwd; /* window around a trigger */
+    uint8_t digit_within; /* trigger tests: a digit this close after the word */
+    bool upper; /* the trigger word is capitalised */
+    const char *next; /* the next word starts with one of these bytes */
     const char *name; /* for diagnostics and benchmarks */
 } mc__deid_pat;
 
@@ -58,7 +67,26 @@ typedef struct mc__deid_pat {
 struct mc_deid {
     mc__deid_pat pats[MC__DEID_MAXPAT];
     int npats;
+    struct {
+        char key[24]; /* lower-case trigger word */
+        uint8_t len; /* 0 = empty slot */
+        uint64_t mask; /* patterns it triggers (bit = index in pats) */
+    } *trig;
+    uint32_t trig_mask;
     mc__wordset first, last, stop, epon, drugs, cities, zip3;
+    /* context words of names.c: titles, clinical head words, relations, "by" verbs,
+       closings, header labels, place phrases, state and country names */
+    mc__wordset w_titles, w_heads, w_rel, w_by, w_close, w_labels, w_places, w_states;
+    mc__wordset w_place1, w_city1; /* first words of place phrases and of multi-word cities */
+    char **first_words; /* storage for the keys of w_place1 and w_city1 */
+    /* all of the word sets above in one table: word -> names.c flags (one probe a token) */
+    struct mc__deid_lex {
+        const char *key;
+        uint32_t len;
+        uint32_t flags;
+    } *lex;
+    uint32_t lex_mask;
+    size_t n_first_words;
 };
 
 /* Per-note working state. */
@@ -69,6 +97,7 @@ typedef struct mc__deid_note {
     mc__buf cands; /* array of mc__deid_cand */
     pcre2_match_data *md;
     bool has[256]; /* which bytes occur (pattern prefilter) */
+    bool naive; /* benchmark baseline: every pattern scans the whole note */
 } mc__deid_note;
 
 int mc__deid_add(mc__deid_note *nt, size_t start, size_t end, mc_deid_type type, float conf,
@@ -86,6 +115,8 @@ void mc__deid_lists_free(mc_deid *d);
 
 /* names.c: names, places from the word lists and context, name propagation. */
 int mc__deid_names_run(mc__deid_note *nt);
+int mc__deid_names_init(mc_deid *d);
+void mc__deid_names_free(mc_deid *d);
 
 /* surrogate.c */
 typedef struct mc__deid_surr mc__deid_surr;
@@ -95,8 +126,9 @@ int mc__deid_render(const mc_deid *d, const char *text, size_t n, mc_deid_span *
 /* Parse a date written in one of the supported formats; 0 on success. */
 int mc__deid_date_shift_text(const char *s, size_t n, int shift, int ref_year, mc__buf *out);
 
-/* Benchmark hook: detection with the patterns alone (no names, no merging). */
-MC_API int mc__deid_bench_regex_only(const mc_deid *d, const char *text, size_t n,
+/* Benchmark hooks: detection with the patterns alone (no names), run at their
+   triggers as in production, or naively (every pattern scans the whole note). */
+MC_API int mc__deid_bench_regex_only(const mc_deid *d, const char *text, size_t n, bool naive,
                                      size_t *nspans);
 
 #endif

@@ -79,6 +79,22 @@ void mc__wordset_free(mc__wordset *w)
     memset(w, 0, sizeof *w);
 }
 
+uint32_t mc__wordset_fold(const char *s, size_t n, char *buf, size_t *k)
+{
+    *k = n < 64 ? fold(s, n, buf, 64) : 0;
+    return *k ? hash_word(buf, *k) : 0;
+}
+
+bool mc__wordset_has_folded(const mc__wordset *w, const char *buf, size_t k, uint32_t h)
+{
+    if (!w->keys || !k || k > w->max_len)
+        return false;
+    for (uint32_t i = h & w->mask; w->keys[i]; i = (i + 1) & w->mask)
+        if (w->lens[i] == k && w->keys[i][0] == buf[0] && memcmp(w->keys[i], buf, k) == 0)
+            return true;
+    return false;
+}
+
 bool mc__wordset_has(const mc__wordset *w, const char *s, size_t n)
 {
     if (!w->keys || n == 0 || n >= 64)

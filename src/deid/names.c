@@ -28,6 +28,12 @@ enum {
     F_TITLE = 1u << 8, /* Dr, Mr, Mrs, ... */
     F_HEAD = 1u << 9, /* clinical head word: disease, syndrome, sign, ... */
     F_DOT = 1u << 10, /* directly followed by '.' */
+    F_REL = 1u << 11, /* relation or role word before a name: "daughter", "nurse" */
+    F_BY = 1u << 12, /* verb before "by"/"with": "seen", "discussed" */
+    F_CLOSE = 1u << 13, /* letter closing: "Sincerely" */
+    F_PLACE1 = 1u << 14, /* first word of a place phrase: "lives (in)", "visiting" */
+    F_CITY = 1u << 15, /* a listed city */
+    F_CITY1 = 1u << 16, /* first word of a listed multi-word city */
 };
 
 typedef struct tok {
@@ -46,7 +52,8 @@ typedef struct ctx {
 } ctx;
 
 static const char *const titles[] = { "dr", "mr", "mrs", "ms", "miss", "mx", "prof", "doctor",
-                                      "dra", "sr", "sra", "srta", "mister", "professor" };
+                                      "dra", "sr", "sra", "srta", "mister", "professor", NULL
+};
 static const char *const heads[] = {
     "disease", "diseases", "syndrome", "sign", "signs", "test", "testing", "fracture", "palsy",
     "clamp", "drain", "catheter", "criteria", "score", "maneuver", "manoeuvre", "procedure",
@@ -63,7 +70,7 @@ static const char *const heads[] = {
     "esophagus", "tear", "angina", "arteritis", "vasculitis", "purpura", "sclerosis", "chorea",
     "tremor", "formula", "equation", "curve", "gallop", "pulse", "loupes", "dressing", "bandage",
     "tubes", "drains", "retractors", "scan", "disease's", "syndromes", "test's", "exam",
-    "examination", "hold", "valve", "bur", "sarcoidosis", "hypothesis", "vaccine", "unit",
+    "examination", "hold", "valve", "bur", "sarcoidosis", "hypothesis", "vaccine", "unit", NULL
 };
 static const char *const rel_triggers[] = {
     "husband", "wife", "son", "daughter", "mother", "father", "brother", "sister", "friend",
@@ -72,16 +79,18 @@ static const char *const rel_triggers[] = {
     "named", "dear", "caregiver", "guardian", "roommate", "spouse", "colleague", "per", "cc",
     "stepson", "stepdaughter", "mom", "dad", "sibling", "grandchild", "patient", "pt",
     "nurse", "caller", "contacted", "paged", "notified", "informed", "messaged", "texted",
-    "emailed", "visitor", "surgeon", "physician", "doctor", "therapist", "attending",
+    "emailed", "visitor", "surgeon", "physician", "doctor", "therapist", "attending", NULL
 };
 static const char *const by_triggers[] = { "seen", "evaluated", "examined", "accompanied",
                                            "signed", "dictated", "reviewed", "discussed",
                                            "spoke", "attended", "referred", "brought",
                                            "treated", "followed", "managed", "transcribed",
                                            "authored", "performed", "read", "interpreted",
-                                           "verified", "approved", "cosigned", "assisted" };
+                                           "verified", "approved", "cosigned", "assisted", NULL
+};
 static const char *const closings[] = { "sincerely", "regards", "respectfully", "cordially",
-                                        "thanks", "best", "signed", "signature", "atentamente" };
+                                        "thanks", "best", "signed", "signature", "atentamente", NULL
+};
 static const char *const labels[] = {
     "patient", "patient name", "name", "pt name", "pt", "attending", "attending physician",
     "physician", "pcp", "primary care physician", "primary care provider", "provider",
@@ -99,7 +108,7 @@ static const char *const labels[] = {
     "oncologist", "neurologist", "dentist", "pharmacist", "midwife", "proxy", "poa",
     "health care proxy", "healthcare proxy", "son", "daughter", "wife", "husband", "brother",
     "sister", "informant", "source", "requested by", "ordered by", "performed by", "scribe",
-    "caller", "called by", "routed to", "forwarded to", "reported by", "consultant name",
+    "caller", "called by", "routed to", "forwarded to", "reported by", "consultant name", NULL
 };
 static const char *const place_triggers[] = { "lives in", "living in", "resides in",
                                               "residing in", "moved to", "moved from",
@@ -107,14 +116,15 @@ static const char *const place_triggers[] = { "lives in", "living in", "resides 
                                               "grew up in", "traveled to", "travelled to",
                                               "visiting", "relocated to", "returned from",
                                               "home in", "works in", "vive en", "reside en",
-                                              "residente en", "natural de", "trip to" };
+                                              "residente en", "natural de", "trip to", NULL
+};
 static const char *const states[] = {
     "alabama", "alaska", "arizona", "arkansas", "california", "colorado", "connecticut",
     "delaware", "florida", "georgia", "hawaii", "idaho", "illinois", "indiana", "iowa", "kansas",
     "kentucky", "louisiana", "maine", "maryland", "massachusetts", "michigan", "minnesota",
     "mississippi", "missouri", "montana", "nebraska", "nevada", "ohio", "oklahoma", "oregon",
     "pennsylvania", "tennessee", "texas", "utah", "vermont", "virginia", "wisconsin", "wyoming",
-    "america", "mexico", "canada", "spain", "usa", "us",
+    "america", "mexico", "canada", "spain", "usa", "us", NULL
 };
 
 static bool word_is(const char *s, size_t n, const char *w)
@@ -128,14 +138,7 @@ static bool word_is(const char *s, size_t n, const char *w)
     return true;
 }
 
-static bool in_list(const char *s, size_t n, const char *const *list, size_t count)
-{
-    for (size_t i = 0; i < count; i++)
-        if (word_is(s, n, list[i]))
-            return true;
-    return false;
-}
-#define IN(s, n, arr) in_list((s), (n), (arr), sizeof(arr) / sizeof(arr[0]))
+#define IN(s, n, set) mc__wordset_has(&c->nt->d->set, (s), (n))
 
 static bool is_letter(unsigned char c)
 {
@@ -166,34 +169,37 @@ static void classify(const mc_deid *d, const char *t, size_t n, tok *k)
         f |= F_ALLCAPS;
     if (len == 1 && (f & F_CAP))
         f |= F_INIT;
-    bool init_dot = len == 1 && (f & F_CAP) && k->e < n && t[k->e] == '.';
     if (k->e < n && t[k->e] == '.')
         f |= F_DOT;
-    if (mc__wordset_has(&d->first, w, len))
-        f |= F_FIRST;
-    if (mc__wordset_has(&d->last, w, len))
-        f |= F_LAST;
-    if (mc__wordset_has(&d->stop, w, len))
-        f |= F_STOP;
-    if (mc__wordset_has(&d->epon, w, len))
-        f |= F_EPON;
-    if (mc__wordset_has(&d->drugs, w, len))
-        f |= F_DRUG;
-    if (init_dot)
-        f &= ~(uint32_t)F_STOP; /* "A." is an initial, not the article */
-    if (IN(w, len, titles))
-        f |= F_TITLE;
-    if (IN(w, len, heads))
-        f |= F_HEAD;
-    /* hyphenated names: a part in a list counts ("Smith-Jones", "Guillain-Barre") */
-    const char *h = memchr(w, '-', len);
-    if (h && !(f & (F_FIRST | F_LAST))) {
-        size_t a = (size_t)(h - w), b = len - a - 1;
-        if (mc__wordset_has(&d->epon, w, a) || mc__wordset_has(&d->epon, h + 1, b))
-            f |= F_EPON;
-        else if (mc__wordset_has(&d->last, w, a) || mc__wordset_has(&d->last, h + 1, b) ||
-                 mc__wordset_has(&d->first, w, a))
-            f |= F_LAST;
+    char buf[64];
+    size_t fk;
+    uint32_t h = mc__wordset_fold(w, len, buf, &fk);
+    if (!fk) {
+        k->f = f;
+        return;
+    }
+    uint32_t lf = 0;
+    for (uint32_t q = h & d->lex_mask; d->lex[q].key; q = (q + 1) & d->lex_mask)
+        if (d->lex[q].len == fk && d->lex[q].key[0] == buf[0] && !memcmp(d->lex[q].key, buf, fk)) {
+            lf = d->lex[q].flags;
+            break;
+        }
+    f |= lf & (F_TITLE | F_HEAD | F_REL | F_BY | F_CLOSE | F_PLACE1);
+    if (f & F_CAP) {
+        /* name and place look-ups matter for capitalised words only */
+        f |= lf & (F_FIRST | F_LAST | F_EPON | F_DRUG | F_CITY | F_CITY1);
+        if ((lf & F_STOP) && !(len == 1 && (f & F_DOT)))
+            f |= F_STOP; /* "A." is an initial, not the article */
+        /* hyphenated names: a part in a list counts ("Smith-Jones", "Guillain-Barre") */
+        const char *hy = memchr(w, '-', len);
+        if (hy && !(f & (F_FIRST | F_LAST))) {
+            size_t a = (size_t)(hy - w), b = len - a - 1;
+            if (mc__wordset_has(&d->epon, w, a) || mc__wordset_has(&d->epon, hy + 1, b))
+                f |= F_EPON;
+            else if (mc__wordset_has(&d->last, w, a) || mc__wordset_has(&d->last, hy + 1, b) ||
+                     mc__wordset_has(&d->first, w, a))
+                f |= F_LAST;
+        }
     }
     k->f = f;
 }
@@ -382,7 +388,7 @@ static int mark(ctx *c, size_t i, size_t j, float conf, bool strong)
 }
 
 /* Lower-case phrase of tokens [a, b] (space separated) equals one of list? */
-static bool phrase_in(const ctx *c, size_t a, size_t b, const char *const *list, size_t count)
+static bool phrase_in(const ctx *c, size_t a, size_t b, const mc__wordset *set)
 {
     char buf[64];
     size_t k = 0;
@@ -400,9 +406,9 @@ static bool phrase_in(const ctx *c, size_t a, size_t b, const char *const *list,
         for (size_t q = 0; q < len; q++)
             buf[k++] = mc__lower(c->t[c->tk[i].s + q]);
     }
-    return in_list(buf, k, list, count);
+    return mc__wordset_has(set, buf, k);
 }
-#define PHRASE(c, a, b, arr) phrase_in((c), (a), (b), (arr), sizeof(arr) / sizeof(arr[0]))
+#define PHRASE(c, a, b, set) phrase_in((c), (a), (b), &(c)->nt->d->set)
 
 /* Is token j followed (after spaces) by a colon? */
 static bool colon_after(const ctx *c, size_t j)
@@ -427,7 +433,11 @@ static bool credential_after(const ctx *c, size_t j)
         p++;
     while (p < n && c->t[p] == ' ')
         p++;
+    if (p >= n || !(c->t[p] >= 'A' && c->t[p] <= 'Z'))
+        return false;
     for (size_t i = 0; i < sizeof creds / sizeof creds[0]; i++) {
+        if (creds[i][0] != c->t[p])
+            continue;
         size_t k = strlen(creds[i]);
         if (p + k <= n && memcmp(c->t + p, creds[i], k) == 0 &&
             (p + k == n || !is_letter((unsigned char)c->t[p + k]))) {
@@ -523,9 +533,9 @@ static int context_names(ctx *c)
         }
         /* header label: "Patient: SMITH, JOHN", "Attending: Jane Doe" */
         else if (colon_after(c, i) && i + 1 < c->n && blank_after_colon(c, i)) {
-            bool lab = PHRASE(c, i, i, labels) || (i >= 1 && PHRASE(c, i - 1, i, labels)) ||
-                       (i >= 2 && PHRASE(c, i - 2, i, labels)) ||
-                       (i >= 3 && PHRASE(c, i - 3, i, labels));
+            bool lab = PHRASE(c, i, i, w_labels) || (i >= 1 && PHRASE(c, i - 1, i, w_labels)) ||
+                       (i >= 2 && PHRASE(c, i - 2, i, w_labels)) ||
+                       (i >= 3 && PHRASE(c, i - 3, i, w_labels));
             if (lab) {
                 size_t s = i + 1;
                 if ((c->tk[s].f & F_TITLE) && gap(c, s) == G_SPACE)
@@ -536,19 +546,18 @@ static int context_names(ctx *c)
         }
         /* relation or "by" phrase: "her daughter Maria", "seen by Kowalski" */
         else if (i + 1 < c->n && gap(c, i) == G_SPACE && !(c->tk[i + 1].f & F_ALLCAPS) &&
-                 (IN(c->t + k->s, k->e - k->s, rel_triggers) ||
-                  (word_is(c->t + k->s, k->e - k->s, "by") && i >= 1 &&
-                   IN(c->t + c->tk[i - 1].s, c->tk[i - 1].e - c->tk[i - 1].s, by_triggers)) ||
-                  ((word_is(c->t + k->s, k->e - k->s, "with") ||
-                    word_is(c->t + k->s, k->e - k->s, "to")) &&
-                   i >= 1 &&
-                   IN(c->t + c->tk[i - 1].s, c->tk[i - 1].e - c->tk[i - 1].s, by_triggers)))) {
+                 capital(&c->tk[i + 1]) &&
+                 ((k->f & F_REL) ||
+                  (i >= 1 && (c->tk[i - 1].f & F_BY) &&
+                   (word_is(c->t + k->s, k->e - k->s, "by") ||
+                    word_is(c->t + k->s, k->e - k->s, "with") ||
+                    word_is(c->t + k->s, k->e - k->s, "to"))))) {
             size_t j = name_run(c, i + 1, M_STRONG);
             if (j > i + 1 && (j > i + 2 || !stop_only(&c->tk[i + 1])))
                 rc = mark(c, i + 1, j, 0.85f, true);
         }
         /* signature after a closing: "Sincerely,\n\nJane Doe, MD" */
-        else if (IN(c->t + k->s, k->e - k->s, closings) && i + 1 < c->n &&
+        else if ((k->f & F_CLOSE) && i + 1 < c->n &&
                  (gap(c, i) == G_NL || gap(c, i) == G_COMMA)) {
             size_t j = name_run(c, i + 1, M_LABEL);
             rc = mark(c, i + 1, j, 0.85f, true);
@@ -663,11 +672,12 @@ static int places(ctx *c)
         const tok *k = &c->tk[i];
         int rc = MC_OK;
         /* "lives in Springfield" */
-        bool trig = (i >= 1 && PHRASE(c, i - 1, i, place_triggers)) || PHRASE(c, i, i, place_triggers);
+        bool trig = (i >= 1 && (c->tk[i - 1].f & F_PLACE1) && PHRASE(c, i - 1, i, w_places)) ||
+                    ((k->f & F_PLACE1) && PHRASE(c, i, i, w_places));
         if (trig && i + 1 < c->n && gap(c, i) == G_SPACE) {
             size_t j = i + 1;
             while (j < c->n && j - i <= 3 && capital(&c->tk[j]) && !stop_only(&c->tk[j]) &&
-                   !IN(c->t + c->tk[j].s, c->tk[j].e - c->tk[j].s, states) &&
+                   !IN(c->t + c->tk[j].s, c->tk[j].e - c->tk[j].s, w_states) &&
                    (j == i + 1 || gap(c, j - 1) == G_SPACE))
                 j++;
             if (j > i + 1) {
@@ -679,10 +689,10 @@ static int places(ctx *c)
                 continue;
             }
         }
-        if (!capital(k))
+        if (!capital(k) || !(k->f & (F_CITY | F_CITY1)))
             continue;
         for (size_t w = 3; w >= 1; w--) {
-            if (i + w > c->n)
+            if (i + w > c->n || (w > 1 && !(k->f & F_CITY1)) || (w == 1 && !(k->f & F_CITY)))
                 continue;
             bool ok = true;
             for (size_t q = i; q + 1 < i + w; q++) {
@@ -738,4 +748,153 @@ int mc__deid_names_run(mc__deid_note *nt)
     free(c.named);
     free(c.tk);
     return rc;
+}
+
+/* A set of the first words of the multi-word entries of list (keys kept in d->first_words). */
+static int first_words(mc_deid *d, mc__wordset *w, const char *const *list, size_t count)
+{
+    size_t n = 0;
+    const char **tmp = calloc(count + 1, sizeof *tmp);
+    char **keep = realloc(d->first_words, (d->n_first_words + count) * sizeof *keep);
+    if (!tmp || !keep) {
+        free(tmp);
+        if (keep)
+            d->first_words = keep;
+        return MC_ENOMEM;
+    }
+    d->first_words = keep;
+    for (size_t i = 0; i < count && list[i]; i++) {
+        const char *sp = strchr(list[i], ' ');
+        if (!sp)
+            continue;
+        char *k = strndup(list[i], (size_t)(sp - list[i]));
+        if (!k) {
+            free(tmp);
+            return MC_ENOMEM;
+        }
+        d->first_words[d->n_first_words++] = k;
+        tmp[n++] = k;
+    }
+    tmp[n] = NULL;
+    int rc = mc__wordset_build(w, tmp);
+    free(tmp);
+    return rc;
+}
+
+int mc__deid_names_init(mc_deid *d)
+{
+    struct {
+        mc__wordset *w;
+        const char *const *list;
+    } all[] = { { &d->w_titles, titles },    { &d->w_heads, heads },   { &d->w_rel, rel_triggers },
+                { &d->w_by, by_triggers },   { &d->w_close, closings }, { &d->w_labels, labels },
+                { &d->w_places, place_triggers }, { &d->w_states, states } };
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        if (mc__wordset_build(all[i].w, all[i].list))
+            return MC_ENOMEM;
+    /* one-word place phrases ("visiting") are their own first word */
+    size_t np = sizeof place_triggers / sizeof place_triggers[0];
+    const char **pl = calloc(np * 2, sizeof *pl);
+    if (!pl)
+        return MC_ENOMEM;
+    size_t k = 0;
+    for (size_t i = 0; place_triggers[i]; i++)
+        pl[k++] = place_triggers[i];
+    pl[k] = NULL;
+    int rc = first_words(d, &d->w_place1, pl, k);
+    free(pl);
+    if (rc)
+        return rc;
+    /* w_place1: first words of the multi-word phrases and the one-word phrases */
+    mc__wordset_free(&d->w_place1);
+    size_t m = 0;
+    const char **all1 = calloc(np + d->n_first_words + 1, sizeof *all1);
+    if (!all1)
+        return MC_ENOMEM;
+    for (size_t i = 0; place_triggers[i]; i++)
+        if (!strchr(place_triggers[i], ' '))
+            all1[m++] = place_triggers[i];
+    for (size_t i = 0; i < d->n_first_words; i++)
+        all1[m++] = d->first_words[i];
+    all1[m] = NULL;
+    rc = mc__wordset_build(&d->w_place1, all1);
+    free(all1);
+    if (rc)
+        return rc;
+    /* first words of multi-word cities ("san" of "san antonio") */
+    const char **cities = calloc(d->cities.count + 1, sizeof *cities);
+    if (!cities)
+        return MC_ENOMEM;
+    size_t nc = 0;
+    for (uint32_t i = 0; i <= d->cities.mask && nc < d->cities.count; i++)
+        if (d->cities.keys[i])
+            cities[nc++] = d->cities.keys[i];
+    rc = first_words(d, &d->w_city1, cities, nc);
+    free(cities);
+    if (rc)
+        return rc;
+    /* one table for every set: word -> flags */
+    struct {
+        const mc__wordset *w;
+        uint32_t flag;
+    } sets[] = { { &d->first, F_FIRST },    { &d->last, F_LAST },       { &d->stop, F_STOP },
+                 { &d->epon, F_EPON },      { &d->drugs, F_DRUG },      { &d->cities, F_CITY },
+                 { &d->w_city1, F_CITY1 },  { &d->w_titles, F_TITLE },  { &d->w_heads, F_HEAD },
+                 { &d->w_rel, F_REL },      { &d->w_by, F_BY },         { &d->w_close, F_CLOSE },
+                 { &d->w_place1, F_PLACE1 } };
+    size_t total = 0;
+    for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++)
+        total += sets[i].w->count;
+    uint32_t slots = 64;
+    while (slots < total * 2)
+        slots <<= 1;
+    d->lex = calloc(slots, sizeof *d->lex);
+    if (!d->lex)
+        return MC_ENOMEM;
+    d->lex_mask = slots - 1;
+    for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++) {
+        const mc__wordset *w = sets[i].w;
+        for (uint32_t q = 0; q <= w->mask && w->keys; q++) {
+            if (!w->keys[q])
+                continue;
+            char buf[64];
+            size_t kl;
+            uint32_t h = mc__wordset_fold(w->keys[q], w->lens[q], buf, &kl);
+            if (!kl || kl != w->lens[q])
+                continue;
+            uint32_t p = h & d->lex_mask;
+            while (d->lex[p].key &&
+                   !(d->lex[p].len == kl && !memcmp(d->lex[p].key, buf, kl)))
+                p = (p + 1) & d->lex_mask;
+            if (!d->lex[p].key) {
+                /* keys are stored folded already (the lists are lower case) */
+                d->lex[p].key = w->keys[q];
+                d->lex[p].len = (uint32_t)kl;
+            }
+            d->lex[p].flags |= sets[i].flag;
+        }
+    }
+    return MC_OK;
+}
+
+
+void mc__deid_names_free(mc_deid *d)
+{
+    mc__wordset_free(&d->w_titles);
+    mc__wordset_free(&d->w_heads);
+    mc__wordset_free(&d->w_rel);
+    mc__wordset_free(&d->w_by);
+    mc__wordset_free(&d->w_close);
+    mc__wordset_free(&d->w_labels);
+    mc__wordset_free(&d->w_places);
+    mc__wordset_free(&d->w_states);
+    mc__wordset_free(&d->w_place1);
+    mc__wordset_free(&d->w_city1);
+    for (size_t i = 0; i < d->n_first_words; i++)
+        free(d->first_words[i]);
+    free(d->first_words);
+    d->first_words = NULL;
+    free(d->lex);
+    d->lex = NULL;
+    d->n_first_words = 0;
 }

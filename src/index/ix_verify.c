@@ -55,17 +55,38 @@ static void distinct_parts(mc_index_verify *v)
     uint32_t nw[64];
     for (uint32_t i = 0; i < n; i++)
         nw[i] = words(v->choices[i].title, st[i], en[i], W);
-    uint32_t pre = nw[0], suf = nw[0];
-    for (uint32_t i = 1; i < n; i++) {
+    /* the titles sharing the most common first word form the pattern; a differently worded
+       child ("Pressure-induced deep tissue damage of ...") keeps its whole title */
+    uint32_t ref = 0, ref_count = 0;
+    bool in_group[64];
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t c = 0;
+        for (uint32_t j = 0; j < n; j++)
+            c += nw[i] && nw[j] &&
+                 word_eq(v->choices[i].title, st[i][0], en[i][0], v->choices[j].title, st[j][0],
+                         en[j][0]);
+        if (c > ref_count) {
+            ref_count = c;
+            ref = i;
+        }
+    }
+    for (uint32_t i = 0; i < n; i++)
+        in_group[i] = nw[i] && nw[ref] &&
+                      word_eq(v->choices[ref].title, st[ref][0], en[ref][0], v->choices[i].title,
+                              st[i][0], en[i][0]);
+    uint32_t pre = nw[ref], suf = nw[ref];
+    for (uint32_t i = 0; i < n; i++) {
+        if (!in_group[i] || i == ref)
+            continue;
         uint32_t p = 0;
         while (p < pre && p < nw[i] &&
-               word_eq(v->choices[0].title, st[0][p], en[0][p], v->choices[i].title, st[i][p],
-                       en[i][p]))
+               word_eq(v->choices[ref].title, st[ref][p], en[ref][p], v->choices[i].title,
+                       st[i][p], en[i][p]))
             p++;
         pre = p;
         uint32_t s = 0;
-        while (s < suf && s < nw[i] && s < nw[0] &&
-               word_eq(v->choices[0].title, st[0][nw[0] - 1 - s], en[0][nw[0] - 1 - s],
+        while (s < suf && s < nw[i] && s < nw[ref] &&
+               word_eq(v->choices[ref].title, st[ref][nw[ref] - 1 - s], en[ref][nw[ref] - 1 - s],
                        v->choices[i].title, st[i][nw[i] - 1 - s], en[i][nw[i] - 1 - s]))
             s++;
         suf = s;
@@ -73,7 +94,7 @@ static void distinct_parts(mc_index_verify *v)
     for (uint32_t i = 0; i < n; i++) {
         mc_str t = v->choices[i].title;
         uint32_t a = pre, b = nw[i] > suf ? nw[i] - suf : 0;
-        if (n == 1 || a >= b || b > nw[i]) {
+        if (n == 1 || ref_count < 2 || !in_group[i] || a >= b || b > nw[i]) {
             v->choices[i].distinct = t;
             continue;
         }

@@ -930,6 +930,31 @@ int mc_index_walk_from(const mc_index *ix, mc_index_kind kind, uint32_t from, co
         push(w, from, MC_STEP_EXACT, 0);
     }
     walk_from(w, from, 0, NULL);
+    /* subterms named in another order than the index's ("sacral region, stage 3" where the
+       index has "stage 3, sacral region"): when the walk stops at part j, try j-1 and j swapped */
+    uint32_t j = w->best_used;
+    if (w->have_best && w->best_progress < w->n_parts * 64 && j >= 1 && j < w->n_parts &&
+        !w->best_left[0] && (from != 0 || j >= 2)) {
+        wctx *w2 = malloc(sizeof *w2);
+        if (w2) {
+            wctx_init(w2, t, kind, path, n);
+            part tp = w2->parts[j - 1];
+            ix_toks tt = w2->ptok[j - 1];
+            w2->parts[j - 1] = w2->parts[j];
+            w2->ptok[j - 1] = w2->ptok[j];
+            w2->parts[j] = tp;
+            w2->ptok[j] = tt;
+            if (from != 0)
+                push(w2, from, MC_STEP_EXACT, 0);
+            walk_from(w2, from, 0, NULL);
+            if (w2->have_best && w2->best_progress == w2->n_parts * 64 && w2->best_rank == 2) {
+                wctx *x = w;
+                w = w2;
+                w2 = x;
+            }
+            free(w2);
+        }
+    }
     int rc = MC_OK;
     if (!w->have_best || w->best_progress == 0) {
         rc = MC_ENOTFOUND;
