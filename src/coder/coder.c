@@ -37,6 +37,11 @@ int mc_coder_open(const mc_bundle *b, mc_coder **out, mc_diag *diag)
         free(c);
         return rc;
     }
+    /* ICD-10-PCS titles and validity for learned procedure codes (optional) */
+    if (mc_pcs_open(b, &c->pcs, NULL) != MC_OK)
+        c->pcs = NULL;
+    if (mc_codeset_open(b, &c->cs, NULL) != MC_OK)
+        c->cs = NULL;
     *out = c;
     return MC_OK;
 }
@@ -46,6 +51,8 @@ void mc_coder_close(mc_coder *c)
     if (!c)
         return;
     mc__lex_free(c->lex);
+    mc_pcs_close(c->pcs);
+    mc_codeset_close(c->cs);
     free(c->with_heads);
     free(c->with_keys);
     free(c);
@@ -267,6 +274,61 @@ void mc__cac_add_rule(run *r, const char *undotted, mc_coder_span ev, const char
     cm->prio = 0.1f;
 }
 
+static void add_coded(run *r, mention *m);
+
+/*
+ * "Use additional code" / "code also" (Section I.A.12): a mention absorbed
+ * into a longer one (N18.6 "end stage renal disease" inside the index path of
+ * I12.0) is coded too when the tabular notes of the code it went into ask for
+ * a code in its range.
+ */
+static void use_additional(run *r)
+{
+    if (!r->c->cs)
+        return;
+    mc_cm_note notes[64];
+    for (uint32_t i = 0; i < r->n_m && !r->err; i++) {
+        mention *m = &r->m[i];
+        if (!m->dropped || m->dropped_by >= r->n_m || m->procedure)
+            continue;
+        const mention *d = &r->m[m->dropped_by];
+        if (d->dropped || !d->code[0] || d->procedure || policy(r, d) || policy(r, m))
+            continue;
+        uint32_t nq = r->n_q;
+        mc__cac_resolve(r, m);
+        r->n_q = nq; /* a partner code raises no query of its own */
+        if (!m->code[0] || !strncmp(m->code, d->code, 3))
+            continue;
+        /* a code of that category is already there (N18.32 from its own phrase) */
+        bool have = false;
+        for (uint32_t k = 0; k < r->n_dx && !have; k++)
+            have = !strncmp(r->dx[k].code, m->code, 3);
+        if (have)
+            continue;
+        mc_cm_code dc;
+        if (mc_cm_lookup(r->c->cs, d->code, strlen(d->code), &dc) != MC_OK)
+            continue;
+        uint32_t nn = mc_cm_notes(r->c->cs, dc.id, true, notes, 64);
+        if (nn > 64)
+            nn = 64;
+        bool wanted = false;
+        for (uint32_t k = 0; k < nn && !wanted; k++) {
+            if (notes[k].kind != MC_NOTE_USE_ADDITIONAL && notes[k].kind != MC_NOTE_CODE_ALSO)
+                continue;
+            for (uint32_t q = 0; q < notes[k].n_refs && !wanted; q++) {
+                mc_code_range rg;
+                if (mc_cm_note_ref(r->c->cs, &notes[k], q, &rg) == MC_OK)
+                    wanted = mc_code_in_range(m->code, &rg);
+            }
+        }
+        if (!wanted)
+            continue;
+        m->rule = mc__cac_printf(r, "Guidelines I.A.12: \"use additional code\" note of %.3s.%s",
+                                 d->code, d->code + 3);
+        add_coded(r, m);
+    }
+}
+
 /* Add (or extend) the coded item for mention m. */
 static void add_coded(run *r, mention *m)
 {
@@ -316,7 +378,10 @@ static void add_coded(run *r, mention *m)
         return;
     memset(c, 0, sizeof *c);
     mc__strlcpy(c->code, dotted, sizeof c->code);
-    if (m->procedure) {
+    mc_pcs_code pc;
+    if (m->procedure && r->c->pcs && mc_pcs_lookup(r->c->pcs, m->code, strlen(m->code), &pc) == MC_OK) {
+        c->title = pc.long_title;
+    } else if (m->procedure) {
         c->title = e->path;
     } else {
         const lex_code *lc = mc__cac_code(r, m->code);
@@ -414,6 +479,8 @@ int mc_coder_run(const mc_coder *c, const char *text, size_t n, const mc_coder_o
             if (m->code[0])
                 add_coded(&r, m);
         }
+        if (!r.err)
+            use_additional(&r);
         if (!r.err)
             mc__cac_sequence(&r);
         /* confidence threshold: the caller's, else the one the model was tuned with */

@@ -10,13 +10,19 @@
 #define MC_CODER_INT_H
 
 #include "coder/lexicon.h"
+#include "medcode/codeset.h"
 #include "medcode/coder.h"
+#include "medcode/pcs.h"
 #include "nlp/nlp.h"
+
+#include <string.h>
 
 struct mc_coder {
     const mc_bundle *bundle;
     int year;
     mc__lex *lex;
+    mc_pcs *pcs; /* ICD-10-PCS tables and titles, NULL when the bundle has none */
+    mc_codeset *cs; /* ICD-10-CM tabular notes, NULL when the bundle has none */
     uint32_t *with_heads; /* entries with a "with" split, sorted by head hash */
     uint64_t *with_keys; /* head hash of each, same order */
     uint32_t n_with;
@@ -63,6 +69,7 @@ typedef struct mention {
     unsigned assert; /* MC_ASSERT_* */
     uint32_t trigger; /* deciding trigger token or UINT32_MAX */
     bool dropped; /* subsumed by a more specific mention */
+    uint32_t dropped_by; /* the mention that subsumed it, UINT32_MAX when none */
     bool procedure; /* a PCS entry */
     char code[9]; /* resolved reportable code (undotted CM or PCS), "" when none */
     const char *rule; /* extra rationale added by a rule */
@@ -96,6 +103,12 @@ typedef struct run {
     char seventh_ctx; /* 'A' initial, 'D' subsequent, 'S' sequela */
     int err; /* first allocation failure */
 } run;
+
+/* A 7-character code without a dot is ICD-10-PCS (CM codes are kept dotted). */
+static inline bool mc__cac_is_pcs(const char *code)
+{
+    return strlen(code) == 7 && !strchr(code, '.');
+}
 
 /* Entry i: the lexicon's, then the run's model's. */
 static inline const lex_entry *mc__cac_entry_at(const mc__lex *lx, const mc_coder_model *md,

@@ -178,7 +178,8 @@ static void try_entry(run *r, sent_index *si, uint32_t stamp, uint32_t s, uint32
         return;
     }
     memcpy(m->pos, pos, e->ntok * sizeof(uint32_t));
-    m->procedure = e->src == LEX_PCS;
+    m->dropped_by = UINT32_MAX;
+    m->procedure = e->src == LEX_PCS || (e->src == LEX_LEARNED && mc__cac_is_pcs(e->code));
     m->trigger = UINT32_MAX;
 }
 
@@ -279,6 +280,7 @@ static void select_sentence(run *r, uint32_t from, uint32_t to)
                 a->dropped = true;
             } else if (eb->ntok > ea->ntok) {
                 a->dropped = true;
+                a->dropped_by = j;
             } else if (eb->ntok == ea->ntok && subset(b, a)) {
                 int ra = src_rank(ea->src), rb = src_rank(eb->src);
                 bool ba = billable_entry(r, ea), bb = billable_entry(r, eb);

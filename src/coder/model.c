@@ -8,6 +8,7 @@
  * this year's code set are dropped.
  */
 #include "coder/coder_int.h"
+#include "medcode/pcs.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,39 @@ float mc__cac_model_precision(const mc_coder_model *md, const char *code)
     mc__strlcpy(key.code, code, sizeof key.code);
     const model_cal *c = bsearch(&key, md->cal, md->n_cal, sizeof key, cmp_cal);
     return c ? c->precision : md->default_precision > 0 ? md->default_precision : -1;
+}
+
+/*
+ * An ICD-10-PCS code of the coder's year, written into out: a 7-character
+ * code as is; a 4-character prefix (CodiEsp allows them) as its code with
+ * "ZZZ" (no device, no qualifier) or else the first valid code under it.
+ */
+static bool pcs_code(const mc_coder *c, const char *code, char out[8])
+{
+    size_t n = strlen(code);
+    if (!c->pcs || strchr(code, '.') || (n != 7 && n != 4))
+        return false;
+    char up[8];
+    for (size_t i = 0; i < n; i++)
+        up[i] = mc__upper(code[i]);
+    up[n] = 0;
+    mc_pcs_code pc;
+    if (n == 7)
+        return mc_pcs_lookup(c->pcs, up, 7, &pc) == MC_OK && pc.valid &&
+               memcpy(out, up, 8);
+    char full[8];
+    snprintf(full, sizeof full, "%sZZZ", up);
+    if (mc_pcs_lookup(c->pcs, full, 7, &pc) == MC_OK && pc.valid) {
+        memcpy(out, full, 8);
+        return true;
+    }
+    uint32_t cnt = mc_pcs_order_count(c->pcs);
+    for (uint32_t i = 0; i < cnt; i++)
+        if (mc_pcs_order_get(c->pcs, i, &pc) == MC_OK && pc.valid && !strncmp(pc.code, up, 4)) {
+            memcpy(out, pc.code, 8);
+            return true;
+        }
+    return false;
 }
 
 /* Is the dotted or undotted code a billable code (CM) of the coder's year? */
@@ -86,19 +120,22 @@ int mc_coder_model_load(const mc_coder *c, const char *path, mc_coder_model **ou
             *t = 0;
             q = t + 1;
         }
-        if (nf >= 4 && !strcmp(f[0], "W") && known_code(lx, f[1])) {
+        char pcs[8];
+        bool is_pcs = nf >= 2 && pcs_code(c, f[1], pcs);
+        if (nf >= 4 && !strcmp(f[0], "W") && (is_pcs || known_code(lx, f[1]))) {
             model_cal *cl = &md->cal[md->n_cal++];
-            mc__strlcpy(cl->code, f[1], sizeof cl->code);
+            mc__strlcpy(cl->code, is_pcs ? pcs : f[1], sizeof cl->code);
             double tp = atof(f[2]), fp = atof(f[3]);
             cl->precision = (float)((tp + 1) / (tp + fp + 2));
         } else if (nf >= 2 && !strcmp(f[0], "D")) {
             md->default_precision = (float)atof(f[1]);
         } else if (nf >= 2 && !strcmp(f[0], "T")) {
             md->threshold = (float)atof(f[1]);
-        } else if (nf >= 5 && !strcmp(f[0], "L") && known_code(lx, f[1]) && strlen(f[1]) < 9) {
+        } else if (nf >= 5 && !strcmp(f[0], "L") && (is_pcs || known_code(lx, f[1])) &&
+                   strlen(f[1]) < 9) {
             lex_entry *e = &md->entries[md->n_entries];
             memset(e, 0, sizeof *e);
-            mc__strlcpy(e->code, f[1], sizeof e->code);
+            mc__strlcpy(e->code, is_pcs ? pcs : f[1], sizeof e->code);
             e->src = LEX_LEARNED;
             double tp = atof(f[2]), cnt = atof(f[3]);
             e->prior = cnt > 0 ? (float)((tp + 1) / (cnt + 2)) : 0;
