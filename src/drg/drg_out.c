@@ -92,7 +92,8 @@ int mc_drg_whatif_run(const mc_drg *g, const mc_drg_claim *c, const mc_drg_resul
     /* specificity: for each coded secondary, codes of its category with a higher CC/MCC level
      * that the principal does not exclude, regrouped in its place */
     int vi = mc__drg_version_index(base->version);
-    for (int i = 0; !rc && vi >= 0 && i < c->n_sdx && out->n_upgrades < 32; i++) {
+    int budget = 2000; /* regroupings for the whole list: bounds the work on huge claims */
+    for (int i = 0; !rc && vi >= 0 && i < c->n_sdx && out->n_upgrades < 32 && budget > 0; i++) {
         char key[8];
         if (!c->sdx[i] || !mc__drg_key(c->sdx[i], key) || !key[2])
             continue;
@@ -124,6 +125,8 @@ int mc_drg_whatif_run(const mc_drg *g, const mc_drg_claim *c, const mc_drg_resul
             if (sv <= cur || !memcmp(code, key, 8) || (c->pdx && mc_drg_cc_excluded(g, base->version, c->pdx, code)))
                 continue;
             tried++;
+            if (--budget < 0)
+                break;
             for (int j = 0; j < c->n_sdx; j++)
                 sdx[j] = j == i ? code : c->sdx[j], poa[j] = c->sdx_poa ? c->sdx_poa[j] : 0;
             v = *c;
