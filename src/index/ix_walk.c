@@ -75,6 +75,7 @@ typedef struct cand {
     double score;
     mc_step_how how;
     uint32_t used; /* k == 1: bits of the part's words consumed; the rest carry forward */
+    bool via_typed; /* the connective was written in the input ("with obstruction") */
 } cand;
 
 typedef struct mres {
@@ -229,8 +230,16 @@ static void match_title(const ix_tree *t, uint32_t id, const ix_toks *S, mres *r
     if (tn == 0 || S->n == 0)
         return;
     size_t slen[IX_MAX_TOK];
-    for (uint32_t j = 0; j < S->n; j++)
+    bool s_without = false, t_without = false;
+    for (uint32_t j = 0; j < S->n; j++) {
         slen[j] = strlen(S->t[j]);
+        s_without |= slen[j] == 7 && !memcmp(S->t[j], "without", 7);
+    }
+    for (uint32_t i = 0; i < tn; i++)
+        t_without |= T[i].n == 7 && !memcmp(T[i].p, "without", 7);
+    /* "without" negates: it never matches a title lacking it, nor is it ever left out */
+    if (s_without != t_without)
+        return;
     /* "NEC"/"NOS" in a title are not words the user has to type */
     bool optional[IX_MAX_TOK] = { false };
     uint32_t n_req = 0;
@@ -382,7 +391,7 @@ static void match_children(const wctx *w, uint32_t node, const ix_toks *S, uint3
         match_full(t, c, S, &r);
         if (r.score < threshold(k) || (r.carry && k > 1))
             continue;
-        cand x = { c, via, k, r.score + adjust, r.how, 0 };
+        cand x = { c, via, k, r.score + adjust, r.how, 0, lead > 0 };
         x.used = r.carry ? (r.used << lead) | all_bits(lead) : 0;
         add_cand(out, n_out, x);
     }
@@ -443,7 +452,7 @@ static bool main_by_key(const wctx *w, const ix_toks *S, const char *key, size_t
             s = r.score;
             how = r.how;
         }
-        cand x = { id, 0, k, s, how, used };
+        cand x = { id, 0, k, s, how, used, false };
         add_cand(out, n_out, x);
         hit = true;
     }
@@ -492,7 +501,8 @@ static void match_main(const wctx *w, const ix_toks *S, uint32_t k, cand *out, u
             continue;
         /* equal typo matches: the larger entry is the general one */
         double size = (double)(ix_w(t, c, IXF_END) - c);
-        cand x = { c, 0, k, r.score + fmin(6.0, log2(size + 1) / 2), r.how, r.carry ? r.used : 0 };
+        cand x = { c, 0, k, r.score + fmin(6.0, log2(size + 1) / 2), r.how, r.carry ? r.used : 0,
+                   false };
         add_cand(out, n_out, x);
     }
 }
@@ -681,7 +691,7 @@ static void walk_from(wctx *w, uint32_t node, uint32_t i, const ix_toks *left)
             continue;
         /* the "with" convention (I.A.15): look inside with / in / due to subterms */
         uint32_t e = ix_w(t, node, IXF_END);
-        for (uint32_t ch = node + 1; ch < e; ch = ix_w(t, ch, IXF_END)) {
+        for (uint32_t ch = node + 1; ch < e && !in_toks(&S1, "without"); ch = ix_w(t, ch, IXF_END)) {
             if (!is_connective(t, ch))
                 continue;
             mc_str ck = ix_field(t, ch, IXF_KEY);
@@ -734,7 +744,7 @@ static void walk_from(wctx *w, uint32_t node, uint32_t i, const ix_toks *left)
         uint32_t save = w->n_cur;
         bool ok = true;
         if (c[j].via)
-            ok = push(w, c[j].via, MC_STEP_WITH, 0);
+            ok = push(w, c[j].via, c[j].via_typed ? MC_STEP_EXACT : MC_STEP_WITH, 0);
         if (ok && push(w, c[j].node, c[j].how, c[j].score)) {
             uint32_t rest_bits = c[j].used ? ~c[j].used & all_bits(S1.n) : 0;
             if (c[j].k == 1 && rest_bits) {
@@ -1085,7 +1095,7 @@ int mc_index_walk(const mc_index *ix, mc_index_kind kind, const char *path, size
     size_t tn = n;
     if (expanded) {
         int rc2 = mc_index_walk_from(ix, kind, 0, exp, strlen(exp), alt);
-        if (walk_quality(rc2, alt) >= walk_quality(rc, out)) {
+        if (walk_quality(rc2, alt) > walk_quality(rc, out)) {
             *out = *alt;
             mc__strlcpy(out->expanded, exp, sizeof out->expanded);
             rc = rc2;
