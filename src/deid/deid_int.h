@@ -128,7 +128,7 @@ int mc__deid_date_shift_text(const char *s, size_t n, int shift, int ref_year, m
 
 /* Benchmark hooks: detection with the patterns alone (no names), run at their
    triggers as in production, or naively (every pattern scans the whole note). */
-MC_API int mc__deid_bench_regex_only(const mc_deid *d, const char *text, size_t n, bool naive,
+int mc__deid_bench_regex_only(const mc_deid *d, const char *text, size_t n, bool naive,
                                      size_t *nspans);
 
 #endif

@@ -70,7 +70,11 @@ static const char *const heads[] = {
     "esophagus", "tear", "angina", "arteritis", "vasculitis", "purpura", "sclerosis", "chorea",
     "tremor", "formula", "equation", "curve", "gallop", "pulse", "loupes", "dressing", "bandage",
     "tubes", "drains", "retractors", "scan", "disease's", "syndromes", "test's", "exam",
-    "examination", "hold", "valve", "bur", "sarcoidosis", "hypothesis", "vaccine", "unit", NULL
+    "examination", "hold", "valve", "bur", "sarcoidosis", "hypothesis", "vaccine", "unit",
+    "ligament", "ligaments", "fascia", "tubercle", "muscle", "nerve", "artery", "vein", "bursa",
+    "tract", "area", "band", "layer", "sinus", "ampulla", "ganglion", "fossa", "foramen", "pouch",
+    "blade", "retractor", "needle", "catheter", "clamps", "forceps", "stitch", "suture", "knot",
+    "incision", "cannula", "probe", "balloon", "sheath", "stent", "graft", "flap", "closure", NULL
 };
 static const char *const rel_triggers[] = {
     "husband", "wife", "son", "daughter", "mother", "father", "brother", "sister", "friend",
@@ -250,6 +254,8 @@ static int tokenize(ctx *c)
         v[k].e = (uint32_t)i;
         classify(c->nt->d, t, n, &v[k]);
         k++;
+        if (i + 1 < n && t[i] == '\'' && (t[i + 1] == 's' || t[i + 1] == 'S'))
+            i += 2; /* the possessive is not a word of its own */
     }
     c->tk = v;
     c->n = k;
@@ -548,10 +554,14 @@ static int context_names(ctx *c)
         else if (i + 1 < c->n && gap(c, i) == G_SPACE && !(c->tk[i + 1].f & F_ALLCAPS) &&
                  capital(&c->tk[i + 1]) &&
                  ((k->f & F_REL) ||
-                  (i >= 1 && (c->tk[i - 1].f & F_BY) &&
-                   (word_is(c->t + k->s, k->e - k->s, "by") ||
-                    word_is(c->t + k->s, k->e - k->s, "with") ||
-                    word_is(c->t + k->s, k->e - k->s, "to"))))) {
+                  (i >= 1 && (c->tk[i - 1].f & F_BY) && word_is(c->t + k->s, k->e - k->s, "by")) ||
+                  /* "discussed with Maria", "spoke to Okafor Chen": a listed name must follow */
+                  (i >= 1 && (c->tk[i - 1].f & F_BY) && (c->tk[i + 1].f & (F_FIRST | F_LAST)) &&
+                   (word_is(c->t + k->s, k->e - k->s, "with") ||
+                    word_is(c->t + k->s, k->e - k->s, "to"))) ||
+                  /* "my name is Rubija", "his name is ..." */
+                  (i >= 1 && word_is(c->t + k->s, k->e - k->s, "is") &&
+                   word_is(c->t + c->tk[i - 1].s, c->tk[i - 1].e - c->tk[i - 1].s, "name")))) {
             size_t j = name_run(c, i + 1, M_STRONG);
             if (j > i + 1 && (j > i + 2 || !stop_only(&c->tk[i + 1])))
                 rc = mark(c, i + 1, j, 0.85f, true);

@@ -18,6 +18,10 @@
 #define MON                                                                             \
     "(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|" \
     "Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+/* Spanish month names are written in lower case */
+#define MON_ES                                                                          \
+    "(?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|sept?iembre|octubre|noviembre|" \
+    "diciembre)"
 #define DOW "(?:(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs?)?|Fri|Sat(?:ur)?|Sun)(?:day)?\\.?,?[ ]+(?:the[ ]+)?)"
 #define DAY "(?:[12]\\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 #define DAYN "(?:[12]\\d|3[01]|0?[1-9])"
@@ -69,7 +73,8 @@
     "lic\\.?[ ]*(?:#|number|no)|DEA(?:[ ]*(?:#|number|no))?|NPI(?:[ ]*(?:#|number|no))?|"       \
     "certificate(?:[ ]*(?:id|#|number|no))?|cert\\.?[ ]*(?:#|number|no)|DL[ ]*#?|"               \
     "colegiad[oa](?:[ ]*n(?:\xc2\xba|o)\\.?)?|n(?:\xc2\xba|o)\\.?[ ]*(?:de[ ]+)?colegiad[oa]|"    \
-    "registration[ ]*(?:#|number|no)|board[ ]*certification(?:[ ]*(?:#|number|no))?"
+    "registration[ ]*(?:#|number|no)|board[ ]*certification(?:[ ]*(?:#|number|no))?|"         \
+    "n(?:\xc2\xba|o)\\.?[ ]*col(?:egiad[oa])?\\b\\.?"
 #define L_DEV                                                                                   \
     "serial(?:[ ]*(?:number|no|#))?|S/N|SN|device[ ]*(?:id|identifier|serial|#|number|no)|UDI|" \
     "IMEI|model[ ]*(?:and|/)[ ]*serial|lot(?:[ ]*(?:number|no|#))?|pacemaker[ ]*(?:id|serial)|" \
@@ -134,7 +139,7 @@ static const pat_def defs[] = {
     { "ssn_masked", MC_DEID_SSN, 0, 0.9f, '-',
       "(?i)(?<![\\w-])(?:xxx|\\*\\*\\*)-(?:xx|\\*\\*)-\\d{4}(?![\\d-])" },
     { "phone", MC_DEID_PHONE, 0, 0.9f, 0,
-      "(?<![\\w.+-])(?:\\+?1[ .-]?)?(?:\\(\\d{3}\\)[ .-]?|\\d{3}[ .-])\\d{3}[ .-]\\d{4}(?![\\w-]|\\.\\d)"
+      "(?<![\\w.+-])(?:\\+?1[ .-]?)?(?:\\(\\d{3}\\)[ .-]?|\\d{3}[ .-])\\d{3}[ .-]\\d{4}(?=x\\d|(?![\\w-]|\\.\\d))"
       "(?:[ ]*(?:x|ext\\.?|extension)[ ]*\\d{1,5}\\b)?" },
     { "phone_intl", MC_DEID_PHONE, 0, 0.85f, '+',
       "(?<![\\w+])\\+\\d{1,3}[ .-]?(?:\\(\\d{1,4}\\)[ .-]?)?\\d{1,4}(?:[ .-]\\d{2,4}){2,4}(?![\\w])" },
@@ -163,10 +168,10 @@ static const pat_def defs[] = {
     { "date_mon_day", MC_DEID_DATE, 0, 0.9f, 0,
       "(?i)\\b" UP "(?:" DOW ")?" MON "\\.?[ ]*(?:the[ ]+)?" DAY "\\b(?:,?[ ]*" YEAR ")?(?![\\d:])" },
     { "date_day_mon", MC_DEID_DATE, 0, 0.9f, 0,
-      "(?i)\\b(?:" UP DOW ")?(?:the[ ]+)?" DAY "[ ]+(?:of[ ]+|de[ ]+)?" UP MON "\\b\\.?"
+      "(?i)\\b(?:" UP DOW ")?(?:the[ ]+)?" DAY "[ ]+(?:of[ ]+|de[ ]+)?(?:" UP MON "|" MON_ES ")\\b\\.?"
       "(?:,?[ ]*(?:de[ ]+|del[ ]+)?" YEAR ")?" },
     { "date_mon_year", MC_DEID_DATE, 0, 0.9f, 0,
-      "(?i)\\b" UP MON "\\.?,?[ ]+(?:of[ ]+|de[ ]+|del[ ]+)?(?:19|20)\\d{2}\\b" },
+      "(?i)\\b(?:" UP MON "|" MON_ES ")\\.?,?[ ]+(?:of[ ]+|de[ ]+|del[ ]+)?(?:19|20)\\d{2}\\b" },
     { "date_dd_mon_yy", MC_DEID_DATE, 0, 0.9f, 0,
       "(?i)(?<![\\w-])" DAYN "[-/ ]?" UP MON "[-/ ]?(?:19|20)?\\d{2}\\b" },
     { "date_mon_dd_yy", MC_DEID_DATE, 0, 0.9f, 0,
@@ -200,6 +205,10 @@ static const pat_def defs[] = {
       "(?:[A-Z0-9][A-Za-z0-9'.-]*[ ]+){0,4}" STREET_SUFFIX "\\b\\.?" UNIT },
     { "po_box", MC_DEID_LOCATION, 0, 0.95f, 0,
       "(?i)\\b(?:P\\.?[ ]?O\\.?[ ]*Box|Post[ ]+Office[ ]+Box|Apartado(?:[ ]+de[ ]+correos)?)[ ]*#?[ ]*\\d+" },
+    { "unit", MC_DEID_LOCATION, 0, 0.8f, 0,
+      "\\b(?:Apt|APT|Apartment|Suite|SUITE|Ste|STE|Unit|UNIT)\\.?[ ]*#?[ ]*\\d[A-Z0-9-]{0,5}\\b" },
+    { "military_box", MC_DEID_LOCATION, 0, 0.9f, 0,
+      "\\b(?:PSC|CMR|Unit|UNIT)[ ]+\\d{3,5},?[ ]*Box[ ]+\\d{2,5}\\b" },
     { "calle", MC_DEID_LOCATION, 0, 0.85f, 0,
       "\\b(?:C/|Calle|CALLE|Avda\\.?|Avenida|AVENIDA|Av\\.|Plaza|Pza\\.?|Paseo|P(?:\xc2\xba|o)\\.?|"
       "Camino|Carretera|Ctra\\.?|Ronda|Traves(?:i|\xc3\xad)a|Urbanizaci(?:o|\xc3\xb3)n|Urb\\.|Rambla|"
@@ -261,7 +270,8 @@ typedef struct run_def {
 
 #define MONTHS                                                                                \
     "jan january feb february mar march apr april may jun june jul july aug august sep sept " \
-    "september oct october nov november dec december "
+    "september oct october nov november dec december enero febrero marzo abril mayo junio "  \
+    "julio agosto septiembre setiembre octubre noviembre diciembre "
 #define WEEKDAYS                                                                              \
     "mon monday tue tues tuesday wed wednesday thu thur thurs thursday fri friday sat "       \
     "saturday sun sunday "
@@ -282,6 +292,7 @@ static const run_def runs[] = {
       "encounter visit claim invoice csn har credit card iban routing vin vehicle license "
       "licence plate tag matricula matr\xc3\xad"
       "cula driver drivers lic dea npi certificate cert dl colegiado colegiada n\xc2\xba no n "
+      "n\xc2\xba" "col nocol "
       "registration board serial s sn device udi imei model lot pacemaker implant finger "
       "fingerprint thumb thumbprint retina retinal iris voice voiceprint palm biometric facial "
       "full photo photograph image picture ssn ss soc social id identifier case accession "
@@ -310,6 +321,8 @@ static const run_def runs[] = {
       "c calle avda avenida av plaza pza paseo p\xc2\xba po camino carretera ctra ronda "
       "traves\xc3\xad" "a travesia urbanizaci\xc3\xb3n urbanizacion urb rambla glorieta pasaje barrio bo", 0,
       false, NULL },
+    { "unit", K_WORD, 0, 0, "apt apartment suite ste unit", 8, true, NULL },
+    { "military_box", K_WORD, 0, 0, "psc cmr unit", 8, true, NULL },
     { "url", K_WORD, 0, 0, "http https ftp www", 0, false, NULL },
     { "domain", K_WORDWIN, 96, 64, "com org net edu gov info biz io us health uk es", 0, false, NULL },
     { "image_file", K_WORDWIN, 80, 8, "jpg jpeg png gif bmp tif tiff heic dcm", 0, false, NULL },
@@ -317,10 +330,10 @@ static const run_def runs[] = {
     { "zip_state", K_WORD, 0, 0, STATE_WORDS, 24, true, NULL },
     { "city_state", K_WORDWIN, 72, 24, STATE_WORDS, 0, true, NULL },
     { "date_mon_day", K_WORD, 0, 0, MONTHS WEEKDAYS, 0, true, NULL },
-    { "date_mon_year", K_WORD, 0, 0, MONTHS, 0, true, NULL },
+    { "date_mon_year", K_WORD, 0, 0, MONTHS, 0, false, NULL },
     { "date_month", K_WORD, 0, 0, MONTHS, 0, true, NULL },
     { "date_mon_dd_yy", K_WORD, 0, 0, MONTHS, 0, true, NULL },
-    { "date_day_mon", K_WORDWIN, 40, 32, MONTHS, 0, true, NULL },
+    { "date_day_mon", K_WORDWIN, 40, 32, MONTHS, 0, false, NULL },
     { "date_dd_mon_yy", K_WORDWIN, 8, 16, MONTHS, 0, true, NULL },
     { "email", K_CHARWIN, 80, 128, "@", 0, false, NULL },
     { "ipv6", K_CHARWIN, 40, 48, ":", 0, false, NULL },
