@@ -68,8 +68,17 @@ static int add_table(mc__build_ctx *ctx, const char *tag, mc__rsk_tw *t, const s
     int rc = mc__rsk_tw_finish(t, (uint32_t)f->year, &out);
     if (!rc)
         rc = mc__bw_add(ctx->w, tag, out.p, out.n, (uint32_t)f->year);
-    if (!rc)
-        mc__build_provenance(ctx, tag, f->year, f->path, note);
+    if (!rc) {
+        /* say what the year is: a payment year (HCC), a software version (AHRQ) or a fiscal year */
+        char full[200];
+        if (!strncmp(tag, "RSKV", 4))
+            snprintf(full, sizeof full, "CMS-HCC %.3s payment year %d: %s", tag + 3, f->year, note);
+        else if (!strncmp(tag, "RSKEX", 5))
+            snprintf(full, sizeof full, "Elixhauser Refined v%d.1: %s", f->year, note);
+        else
+            snprintf(full, sizeof full, "%s", note);
+        mc__build_provenance(ctx, tag, f->year, f->path, full);
+    }
     else
         mc_diag_set(ctx->diag, rc, "cannot add section %s", tag);
     mc__buf_free(&out);

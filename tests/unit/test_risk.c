@@ -346,6 +346,45 @@ TEST(milli_and_csv)
     CHECK_INT(mc__csv_next(&c, &row), ==, MC_EFORMAT);
 }
 
+/* Every demographic combination a valid patient can have finds its factors in both models. */
+TEST(every_demographic_cell_has_a_factor)
+{
+    NEED_BUNDLE(path, 2026);
+    fixture f;
+    CHECK(fx_open(&f, path) == 0);
+    static mc_hcc_score sc;
+    static const char *const dx[] = { "E11.9" };
+    int n = 0;
+    for (int m = 0; m < MC_HCC_N_MODELS; m++)
+        for (int age = 0; age <= 120; age++)
+            for (int sex = 0; sex < 2; sex++)
+                for (int orec = 0; orec <= 3; orec++)
+                    for (int kind = 0; kind < 6; kind++) {
+                        mc_hcc_patient p = { 0 };
+                        p.id = "";
+                        p.age = age;
+                        p.sex = sex ? 'M' : 'F';
+                        p.orec = orec;
+                        p.medicaid = kind & 1;
+                        p.dual = (mc_dual)(1 + kind % 3);
+                        p.institutional = kind == 3;
+                        p.new_enrollee = kind >= 4;
+                        p.snp = kind == 5;
+                        p.n_dx = 1;
+                        p.dx = dx;
+                        mc_hcc_score_patient(f.r, (mc_hcc_model)m, MC_SEG_AUTO, f.valid, &p, &sc);
+                        n++;
+                        if (sc.status || sc.n_terms == 0) {
+                            FAILF("%s age %d sex %c orec %d kind %d: %s", m ? "V28" : "V24", age,
+                                  p.sex, orec, kind, sc.error);
+                            fx_close(&f);
+                            return;
+                        }
+                    }
+    CHECK_INT(n, ==, 2 * 121 * 2 * 4 * 6);
+    fx_close(&f);
+}
+
 /* The scorer's fast normaliser must agree with mc_cm_normalize on every input. */
 TEST(normaliser_matches_codeset)
 {
@@ -450,6 +489,7 @@ int main(void)
     RUN(golden_hcc);
     RUN(golden_comorbidity);
     RUN(code_to_hcc_api);
+    RUN(every_demographic_cell_has_a_factor);
     RUN(damaged_sections_refused);
     return harness_done();
 }
