@@ -1,6 +1,7 @@
 /*
- * Build part "msdrg": compiles the CMS MS-DRG grouper tables (v40.0-v43.1),
- * the MCE v43.1 code masters and the Table 5 weights (CSV, see
+ * Build part "msdrg": compiles the CMS MS-DRG grouper tables (v40.0-v43.1)
+ * and the Table 5 weights (the MCE v43.1 masters are compiled by the part
+ * "mce" in mce_data.c, shared with `medcode check`) (CSV, see
  * data/releases.tsv) into the DRG* sections described in drg_int.h.
  *
  * The grouper tables span every version, so they are compiled only into the
@@ -18,11 +19,6 @@
 #include <string.h>
 
 const int mc__drg_versions[MC__DRG_NVERS] = { 400, 401, 410, 411, 420, 421, 430, 431 };
-const char *const mc__mce_flag_names[MC__MCE_NFLAGS] = {
-#define MC__MCE_NAME(name, s) s,
-    MC__MCE_FLAGS(MC__MCE_NAME)
-#undef MC__MCE_NAME
-};
 
 /* ---- CSV rows over a writable buffer (quoted fields are unescaped in place) ---- */
 typedef struct csv {
@@ -180,8 +176,7 @@ typedef struct db {
     mc__buf str, names, list, prog;
     interner name_ix, list_ix, str_ix;
     uint32_t n_names;
-    mc__buf sch, dx, pr, xid, xgo, xgc, fre, frm, gen, clu, cch, ccd, cmap, ttl, hac, wt, mdx, msg,
-        mage, mds;
+    mc__buf sch, dx, pr, xid, xgo, xgc, fre, frm, gen, clu, cch, ccd, cmap, ttl, hac, wt;
     uint32_t n_sch;
     interner sch_ix;
     interner clu_ix; /* cluster name -> first index with that name */
@@ -729,70 +724,6 @@ static int row_wthist(db *d, mc_str *f, int n)
     return MC_OK;
 }
 
-static mc__buf *mce_target;
-static int row_mce(db *d, mc_str *f, int n)
-{
-    (void)n;
-    uint32_t flags = 0;
-    mc_str s = f[3];
-    for (uint32_t i = 0; i < s.n;) {
-        while (i < s.n && s.p[i] == ' ')
-            i++;
-        uint32_t j = i;
-        while (j < s.n && s.p[j] != ' ')
-            j++;
-        if (j > i) {
-            int k = 0;
-            for (; k < MC__MCE_NFLAGS; k++)
-                if (strlen(mc__mce_flag_names[k]) == j - i &&
-                    !memcmp(mc__mce_flag_names[k], s.p + i, j - i))
-                    break;
-            if (k == MC__MCE_NFLAGS) {
-                snprintf(d->err, sizeof d->err, "unknown MCE flag %.*s", (int)(j - i), s.p + i);
-                return MC_EFORMAT;
-            }
-            flags |= 1u << k;
-        }
-        i = j;
-    }
-    putcode(mce_target, f[0]);
-    mc__buf_u32(mce_target, (uint32_t)s2l(f[1]));
-    mc__buf_u32(mce_target, (uint32_t)s2l(f[2]));
-    mc__buf_u32(mce_target, flags);
-    return MC_OK;
-}
-
-static int row_mage(db *d, mc_str *f, int n)
-{
-    (void)n;
-    static const char *const groups[MC__AGE_NGROUPS] = { "Adult", "Maternity", "Newborn",
-                                                         "Pediatric" };
-    int g = 0;
-    while (g < MC__AGE_NGROUPS && !mc__str_eq(f[0], groups[g], strlen(groups[g])))
-        g++;
-    if (g == MC__AGE_NGROUPS) {
-        snprintf(d->err, sizeof d->err, "unknown age group %.*s", (int)f[0].n, f[0].p);
-        return MC_EFORMAT;
-    }
-    put8(&d->mage, (uint8_t)g);
-    put8(&d->mage, (uint8_t)s2l(f[1]));
-    put8(&d->mage, (uint8_t)s2l(f[2]));
-    put8(&d->mage, 0);
-    mc__buf_u32(&d->mage, (uint32_t)s2l(f[3]));
-    mc__buf_u32(&d->mage, (uint32_t)s2l(f[4]));
-    return MC_OK;
-}
-
-static int row_mds(db *d, mc_str *f, int n)
-{
-    (void)n;
-    put16(&d->mds, (uint16_t)s2l(f[0]));
-    put16(&d->mds, 0);
-    mc__buf_u32(&d->mds, (uint32_t)s2l(f[1]));
-    mc__buf_u32(&d->mds, (uint32_t)s2l(f[2]));
-    return MC_OK;
-}
-
 /* ---- sections ---- */
 static int add_records(db *d, const char *tag, mc__buf *b, size_t rec, bool sort)
 {
@@ -810,7 +741,7 @@ static int add_records(db *d, const char *tag, mc__buf *b, size_t rec, bool sort
     return rc;
 }
 
-static bool manifest_has_year(mc__build_ctx *ctx)
+bool mc__drg_manifest_has_year(struct mc__build_ctx *ctx)
 {
     mc__release *rows;
     size_t n;
@@ -827,8 +758,7 @@ static bool manifest_has_year(mc__build_ctx *ctx)
 #define DB_BUFS(d)                                                                           \
     mc__buf *bufs[] = { &d->str, &d->names, &d->list, &d->prog, &d->sch, &d->dx, &d->pr,     \
                         &d->xid, &d->xgo, &d->xgc, &d->fre, &d->frm, &d->gen, &d->clu,        \
-                        &d->cch, &d->ccd, &d->cmap, &d->ttl, &d->hac, &d->wt, &d->mdx,        \
-                        &d->msg, &d->mage, &d->mds, &d->clu_next, &d->name_ix.keys, &d->list_ix.keys,       \
+                        &d->cch, &d->ccd, &d->cmap, &d->ttl, &d->hac, &d->wt, &d->clu_next, &d->name_ix.keys, &d->list_ix.keys,       \
                         &d->str_ix.keys, &d->sch_ix.keys, &d->clu_ix.keys }
 
 static void db_init(db *d)
@@ -842,8 +772,7 @@ static void db_free(db *d)
 {
     mc__buf *own[] = { &d->str, &d->names, &d->list, &d->prog, &d->sch, &d->dx, &d->pr,
                         &d->xid, &d->xgo, &d->xgc, &d->fre, &d->frm, &d->gen, &d->clu,
-                        &d->cch, &d->ccd, &d->cmap, &d->ttl, &d->hac, &d->wt, &d->mdx,
-                        &d->msg, &d->mage, &d->mds, &d->clu_next };
+                        &d->cch, &d->ccd, &d->cmap, &d->ttl, &d->hac, &d->wt, &d->clu_next };
     for (size_t i = 0; i < sizeof own / sizeof *own; i++)
         mc__buf_free(own[i]);
     intern_free(&d->name_ix), intern_free(&d->list_ix), intern_free(&d->str_ix);
@@ -852,7 +781,7 @@ static void db_free(db *d)
 
 MC_BUILD_PART(msdrg, 1)
 {
-    if (!manifest_has_year(ctx)) {
+    if (!mc__drg_manifest_has_year(ctx)) {
         mc__build_progress(ctx, "  msdrg: grouper tables are compiled into the FY2026 bundle only");
         return MC_OK;
     }
@@ -883,14 +812,6 @@ MC_BUILD_PART(msdrg, 1)
     if ((rc = each_row(&d, "hac_descriptions", 4, row_ttl)) ||
         (rc = each_row(&d, "weights26", 8, row_wt26)) ||
         (rc = each_row(&d, "weights_hist", 8, row_wthist)))
-        goto out;
-    mce_target = &d.mdx;
-    if ((rc = each_row(&d, "mce_i10dx_master", 4, row_mce)))
-        goto out;
-    mce_target = &d.msg;
-    if ((rc = each_row(&d, "mce_i10sg_master", 4, row_mce)) ||
-        (rc = each_row(&d, "mce_age_ranges", 5, row_mage)) ||
-        (rc = each_row(&d, "mce_discharge_status", 3, row_mds)))
         goto out;
     /* closing offset of the last exclusion group */
     uint32_t ngroups = (uint32_t)(d.xgo.n / 4);
@@ -930,11 +851,7 @@ MC_BUILD_PART(msdrg, 1)
         (rc = add_records(&d, "DRGCMAP", &d.cmap, R_CMAP, true)) ||
         (rc = add_records(&d, "DRGTTL", &d.ttl, R_TTL, false)) ||
         (rc = add_records(&d, "DRGHAC", &d.hac, R_HAC, false)) ||
-        (rc = add_records(&d, "DRGWT", &d.wt, R_WT, false)) ||
-        (rc = add_records(&d, "DRGMDX", &d.mdx, R_MCE, true)) ||
-        (rc = add_records(&d, "DRGMSG", &d.msg, R_MCE, true)) ||
-        (rc = add_records(&d, "DRGMAGE", &d.mage, R_MAGE, false)) ||
-        (rc = add_records(&d, "DRGMDS", &d.mds, R_MDS, false)))
+        (rc = add_records(&d, "DRGWT", &d.wt, R_WT, false)))
         goto out;
     mc__build_progress(ctx, "  msdrg: %u names, %u dx schemes, %u formula rows", d.n_names,
                        d.n_sch, (uint32_t)(d.frm.n / R_FRM));

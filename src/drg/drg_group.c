@@ -432,13 +432,8 @@ static void build_mask(claimw *w)
         FACT(g->id_ama);
     if (ds == 2 || ds == 5 || ds == 66 || ds == 82 || ds == 85 || ds == 94)
         FACT(g->id_xfrnba);
-    bool ds_ok = false;
-    for (uint32_t i = 0; i < g->mds.n && !ds_ok; i++) {
-        const unsigned char *r = mc__drg_rec(&g->mds, i, R_MDS);
-        uint32_t d = mc__drg_table_date(mc__drg_versions[w->vi], c->discharge_date);
-        ds_ok = mc__rd16(r) == ds && ds >= 0 && d >= mc__rd32(r + 4) && d <= mc__rd32(r + 8);
-    }
-    if (!ds_ok)
+    if (!mc__mce_status_valid(&g->mce.ds, ds,
+                              mc__drg_table_date(mc__drg_versions[w->vi], c->discharge_date)))
         FACT(g->id_invalid_dstat);
     FACT(g->id_anydx);
     if (__builtin_popcount(trauma) >= 2)

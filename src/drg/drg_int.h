@@ -19,6 +19,7 @@
 
 #include "base/base_int.h"
 #include "medcode/drg.h"
+#include "drg/mce_int.h"
 
 #ifndef MC_NONE
 #define MC_NONE UINT32_MAX
@@ -44,30 +45,6 @@ enum {
     MC__OP_NOT = 7,
     MC__NKINDS = 5,
 };
-
-/* MCE flag bits (diagnosis and procedure masters share the bit space). */
-#define MC__MCE_FLAGS(X)                                                                      \
-    X(ADULT, "adult") X(PEDIATRIC, "pediatric") X(NEWBORN, "newborn")                         \
-    X(MATERNITY, "maternity") X(MALE, "male") X(FEMALE, "female")                             \
-    X(UNACCEPTABLE, "unacceptable") X(MANIFESTATION, "manifestation") X(QADM, "qadm")         \
-    X(UNSPECIFIED, "unspecified") X(ECODEPDX, "ecodepdx") X(WRNGPROC, "wrngproc")             \
-    X(DELOUT, "delout") X(REQSDX, "reqsdx") X(NCOV6, "ncov6") X(NCOV7, "ncov7")               \
-    X(NCOV_Z302, "ncov_z302") X(DIABTYPEI, "diabtypeI") X(CLINTRIAL, "clintrial")             \
-    X(NONCOVERED, "noncovered") X(LCOV, "lcov") X(LCOV_AHA, "lcov_artheartxpa")               \
-    X(LCOV_AHB, "lcov_artheartxpb") X(NCOV45, "ncov45") X(NCOV12AGELE60, "ncov12agele60")     \
-    X(KIDNEYXP, "kidneyxp") X(CSECT, "csect") X(VAGDEL, "vagdel") X(LOS, "los")
-
-enum {
-#define MC__MCE_ENUM(name, s) MC__MCE_BIT_##name,
-    MC__MCE_FLAGS(MC__MCE_ENUM)
-#undef MC__MCE_ENUM
-        MC__MCE_NFLAGS
-};
-#define MC__MCE(name) (1u << MC__MCE_BIT_##name)
-extern const char *const mc__mce_flag_names[MC__MCE_NFLAGS];
-
-/* Age groups of mce_age_ranges. */
-enum { MC__AGE_ADULT, MC__AGE_MATERNITY, MC__AGE_NEWBORN, MC__AGE_PEDIATRIC, MC__AGE_NGROUPS };
 
 /* Title kinds in DRGTTL. */
 enum { MC__TTL_DRG = 0, MC__TTL_MDC = 1, MC__TTL_HAC = 2 };
@@ -100,21 +77,15 @@ enum { MC__TTL_DRG = 0, MC__TTL_MDC = 1, MC__TTL_HAC = 2 };
  * DRGHAC   20: u8 hac, u8 vmask, u16 prog_n, u32 prog_off, u32 src_off, u32 src_len, pad
  * DRGWT    20: u16 fy, u16 drg, u32 weight*1e4, u32 weight_before_cap*1e4, u16 gmlos*10,
  *              u16 amlos*10, u8 type('P','M','S'), 3 pad
- * DRGMDX   20: code[8], u32 date_start, u32 date_end, u32 flags    (MCE diagnosis master)
- * DRGMSG   20: same for the procedure master
- * DRGMAGE  12: u8 group, u8 lo, u8 hi, pad, u32 date_start, u32 date_end
- * DRGMDS   12: u16 status, u16 pad, u32 date_start, u32 date_end
+ * DRGMDX, DRGMSG, DRGMAGE, DRGMDS: the MCE masters, see mce_int.h (build part "mce")
  */
 enum {
     R_SCH = 20, R_DX = 12, R_PR = 16, R_XID = 12, R_FRE = 12, R_FRM = 32, R_GEN = 12,
     R_CLU = 20, R_CCH = 8, R_CODE = 8, R_CMAP = 16, R_TTL = 12, R_HAC = 20, R_WT = 20,
-    R_MCE = 20, R_MAGE = 12, R_MDS = 12, R_NAME = 8,
+    R_MCE = MC__MCE_REC, R_NAME = 8,
 };
 
-typedef struct mc__drg_tab {
-    const unsigned char *p; /* first record */
-    uint32_t n; /* records */
-} mc__drg_tab;
+typedef mc__mce_tab mc__drg_tab; /* {p, n} */
 
 struct mc_drg {
     const mc_bundle *bundle;
@@ -125,8 +96,8 @@ struct mc_drg {
     uint32_t list_n;
     const unsigned char *prog_p; /* DRGCODE */
     uint32_t prog_n;
-    mc__drg_tab name, sch, dx, pr, xid, xgc, fre, frm, gen, clu, cch, ccd, cmap, ttl, hac, wt,
-        mdx, msg, mage, mds;
+    mc__drg_tab name, sch, dx, pr, xid, xgc, fre, frm, gen, clu, cch, ccd, cmap, ttl, hac, wt;
+    mc__mce_data mce; /* MCE masters (mce_int.h), shared with src/edits */
     const unsigned char *xgo; /* n_groups + 1 offsets */
     uint32_t n_groups;
     /* ids of the special operands the grouper sets itself (MC_NONE when no formula uses one) */
@@ -172,6 +143,11 @@ uint32_t mc__drg_table_date(int version, int discharge_date);
 
 /* Evaluate a program against a claim mask (drg_group.c). */
 typedef struct mc__drg_mask mc__drg_mask;
+
+/* ---- build (drg_build.c) ---- */
+struct mc__build_ctx;
+/* Does the manifest list the grouper tables (system msdrg) for the year being built? */
+bool mc__drg_manifest_has_year(struct mc__build_ctx *ctx);
 
 /* ---- MCE (drg_mce.c) ---- */
 void mc__drg_mce(const mc_drg *g, const mc_drg_claim *c, mc_drg_result *r);

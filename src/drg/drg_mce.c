@@ -1,6 +1,7 @@
 /*
  * Medicare Code Editor (MCE v43.1 masters): the diagnosis and procedure edits
- * of a claim. Each code is checked against the master row valid on the
+ * of a claim as `medcode group` reports them. The masters and their look-ups
+ * are shared with `medcode check` (mce_int.h, mce_data.c). Each code is checked against the master row valid on the
  * discharge date; flags come straight from the masters (drg_int.h
  * MC__MCE_FLAGS), the conditional procedure edits (non-covered unless a
  * partner code is present, age-limited coverage, clinical-trial artificial
@@ -28,19 +29,7 @@ bool mc_mce_edit_prepayment(int k) { return k >= 0 && k < MC_MCE_NEDITS && k != 
 /* Master row of code valid on date: flags in *flags; false when invalid. */
 static bool master(const mc__drg_tab *t, const char key[8], uint32_t date, uint32_t *flags)
 {
-    uint32_t i = mc__drg_find_code(t, R_MCE, key);
-    if (i == MC_NONE)
-        return false;
-    for (; i < t->n; i++) {
-        const unsigned char *r = mc__drg_rec(t, i, R_MCE);
-        if (memcmp(r, key, 8))
-            break;
-        if (date >= mc__rd32(r + 8) && date <= mc__rd32(r + 12)) {
-            *flags = mc__rd32(r + 16);
-            return true;
-        }
-    }
-    return false;
+    return mc__mce_flags(t, key, date, flags);
 }
 
 static void add(mc_drg_result *r, int kind, char where, int index, const char *key,
@@ -62,19 +51,15 @@ static void add(mc_drg_result *r, int kind, char where, int index, const char *k
 
 static bool age_in(const mc_drg *g, int group, int age, uint32_t date)
 {
-    for (uint32_t i = 0; i < g->mage.n; i++) {
-        const unsigned char *a = mc__drg_rec(&g->mage, i, R_MAGE);
-        if (a[0] == group && date >= mc__rd32(a + 4) && date <= mc__rd32(a + 8))
-            return age >= a[1] && age <= a[2];
-    }
-    return true;
+    int lo, hi;
+    return !mc__mce_age_range(&g->mce.age, group, date, &lo, &hi) || (age >= lo && age <= hi);
 }
 
 static void dx_edits(const mc_drg *g, const mc_drg_claim *c, mc_drg_result *r, const char *key,
                      char where, int index, uint32_t date, bool age_ok, bool sex_known)
 {
     uint32_t f = 0;
-    if (!master(&g->mdx, key, date, &f)) {
+    if (!master(&g->mce.dx, key, date, &f)) {
         add(r, MC_MCE_INVALID_CODE, where, index, key, "");
         return;
     }
@@ -132,13 +117,7 @@ void mc__drg_mce(const mc_drg *g, const mc_drg_claim *c, mc_drg_result *r)
     bool sex_known = c->sex == MC_SEX_MALE || c->sex == MC_SEX_FEMALE;
     if (!sex_known && date < 20241001)
         add(r, MC_MCE_INVALID_SEX, 'C', 0, NULL, "");
-    bool ds_ok = false;
-    for (uint32_t i = 0; i < g->mds.n && !ds_ok; i++) {
-        const unsigned char *s = mc__drg_rec(&g->mds, i, R_MDS);
-        ds_ok = c->discharge_status >= 0 && mc__rd16(s) == c->discharge_status &&
-                date >= mc__rd32(s + 4) && date <= mc__rd32(s + 8);
-    }
-    if (!ds_ok)
+    if (!mc__mce_status_valid(&g->mce.ds, c->discharge_status, date))
         add(r, MC_MCE_INVALID_DISCHARGE_STATUS, 'C', 0, NULL, "");
 
     char pk[8] = { 0 };
@@ -153,7 +132,7 @@ void mc__drg_mce(const mc_drg *g, const mc_drg_claim *c, mc_drg_result *r)
         char k[8];
         const char *code = i < 0 ? c->pdx : c->sdx[i];
         uint32_t f = 0;
-        if (!code || !mc__drg_key(code, k) || !master(&g->mdx, k, date, &f))
+        if (!code || !mc__drg_key(code, k) || !master(&g->mce.dx, k, date, &f))
             continue;
         dx_diab1 |= (f & MC__MCE(DIABTYPEI)) != 0;
         dx_clin |= (f & MC__MCE(CLINTRIAL)) != 0;
@@ -180,7 +159,7 @@ void mc__drg_mce(const mc_drg *g, const mc_drg_claim *c, mc_drg_result *r)
     for (int i = 0; i < c->n_proc; i++) {
         char k[8];
         uint32_t f = 0;
-        if (c->proc[i] && mc__drg_key(c->proc[i], k) && master(&g->msg, k, date, &f)) {
+        if (c->proc[i] && mc__drg_key(c->proc[i], k) && master(&g->mce.sg, k, date, &f)) {
             pr_kidney |= (f & MC__MCE(KIDNEYXP)) != 0;
             pr_aha |= (f & MC__MCE(LCOV_AHA)) != 0;
             pr_ahb |= (f & MC__MCE(LCOV_AHB)) != 0;
@@ -193,7 +172,7 @@ void mc__drg_mce(const mc_drg *g, const mc_drg_claim *c, mc_drg_result *r)
             add(r, MC_MCE_INVALID_CODE, 'R', i, NULL, "empty code");
             continue;
         }
-        if (!master(&g->msg, k, date, &f)) {
+        if (!master(&g->mce.sg, k, date, &f)) {
             add(r, MC_MCE_INVALID_CODE, 'R', i, k, "");
             continue;
         }

@@ -130,9 +130,6 @@ static int validate(mc_drg *g, mc_diag *diag)
         if (!in(mc__rd32(r + 4), mc__rd32(r + 8), g->str_n))
             BAD("title");
     }
-    for (uint32_t i = 0; i < g->mage.n; i++)
-        if (mc__drg_rec(&g->mage, i, R_MAGE)[0] >= MC__AGE_NGROUPS)
-            BAD("age range");
     return MC_OK;
 #undef BAD
 }
@@ -173,10 +170,7 @@ int mc_drg_open(const mc_bundle *b, mc_drg **out, mc_diag *diag)
         (rc = tab(b, "DRGCMAP", R_CMAP, &g->cmap, diag)) ||
         (rc = tab(b, "DRGTTL", R_TTL, &g->ttl, diag)) ||
         (rc = tab(b, "DRGHAC", R_HAC, &g->hac, diag)) || (rc = tab(b, "DRGWT", R_WT, &g->wt, diag)) ||
-        (rc = tab(b, "DRGMDX", R_MCE, &g->mdx, diag)) ||
-        (rc = tab(b, "DRGMSG", R_MCE, &g->msg, diag)) ||
-        (rc = tab(b, "DRGMAGE", R_MAGE, &g->mage, diag)) ||
-        (rc = tab(b, "DRGMDS", R_MDS, &g->mds, diag)))
+        (rc = mc__mce_open(b, &g->mce, diag)))
         goto fail;
     if ((rc = mc_bundle_section(b, "DRGSTR", &p, &n)))
         goto fail;

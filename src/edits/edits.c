@@ -45,14 +45,18 @@ int mc_edits_open(const mc_bundle *b, mc_edits **out, mc_diag *diag)
     ed->bundle = b;
     ed->year = mc_bundle_year(b);
     int rc = mc_codeset_open(b, &ed->cs, diag);
-    if (!rc)
-        rc = table(b, "EDTDX", EDT_MASTER_REC, &ed->dx, diag);
-    if (!rc)
-        rc = table(b, "EDTSG", EDT_MASTER_REC, &ed->sg, diag);
-    if (!rc)
-        rc = table(b, "EDTAGE", EDT_AGE_REC, &ed->age, diag);
-    if (!rc)
-        rc = table(b, "EDTDSTA", EDT_DSTA_REC, &ed->dsta, diag);
+    if (!rc) {
+        /* the MCE masters are the MS-DRG module's (one copy per bundle); a bundle
+         * without them runs the code-set edits only */
+        mc_diag ignore = { 0 };
+        rc = mc__mce_open(b, &ed->mce, &ignore);
+        if (rc == MC_ENOTFOUND)
+            rc = MC_OK;
+        else if (rc)
+            rc = mc_diag_set(diag, rc, "%s", ignore.msg);
+        ed->dx = ed->mce.dx;
+        ed->sg = ed->mce.sg;
+    }
     if (!rc)
         rc = table(b, "EDTPOAX", EDT_POAX_REC, &ed->poax, diag);
     if (!rc)
@@ -79,7 +83,7 @@ int mc_edits_open(const mc_bundle *b, mc_edits **out, mc_diag *diag)
         ed->pcs = NULL;
     if (mc_hcpcs_open(b, &ed->hcpcs, &ignore))
         ed->hcpcs = NULL;
-    ed->have_mce = ed->dx.n > 0 && ed->age.n > 0;
+    ed->have_mce = ed->mce.dx.n > 0 && ed->mce.age.n > 0;
     *out = ed;
     return MC_OK;
 }
@@ -97,20 +101,6 @@ void mc_edits_close(mc_edits *ed)
 int mc_edits_year(const mc_edits *ed) { return ed->year; }
 bool mc_edits_have_mce(const mc_edits *ed) { return ed->have_mce; }
 
-/* First record whose 8-byte key is >= code (records of size rec sorted by key). */
-static uint32_t lower_bound(const unsigned char *p, uint32_t n, size_t rec, const char key[8])
-{
-    uint32_t lo = 0, hi = n;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (memcmp(p + (size_t)mid * rec, key, 8) < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
 static void key8(const char *code, char key[8])
 {
     memset(key, 0, 8);
@@ -122,19 +112,11 @@ uint32_t mc__edt_master_flags(const edt_table *t, const char *code, uint32_t dat
 {
     char key[8];
     key8(code, key);
+    uint32_t f;
+    bool ok = mc__mce_flags(t, key, date, &f);
     if (found)
-        *found = false;
-    for (uint32_t i = lower_bound(t->p, t->n, EDT_MASTER_REC, key); i < t->n; i++) {
-        const unsigned char *r = t->p + (size_t)i * EDT_MASTER_REC;
-        if (memcmp(r, key, 8))
-            break;
-        if (mc__rd32(r + 8) <= date && date <= mc__rd32(r + 12)) {
-            if (found)
-                *found = true;
-            return mc__rd32(r + 16);
-        }
-    }
-    return 0;
+        *found = ok;
+    return f;
 }
 
 /* ---- report ---- */

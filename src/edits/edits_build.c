@@ -1,8 +1,9 @@
 /*
- * Build part "edits" (stage 1): compiles the Medicare Code Editor masters,
- * MCE age groups and discharge statuses, the fiscal year's POA-exempt list,
+ * Build part "edits" (stage 1): compiles the fiscal year's POA-exempt list,
  * the ICD-10-CM and ICD-10-PCS conversion tables and the Guidelines' principal-only Z codes
- * (Section I.C.21.c.15) into the EDT* sections described in edits_int.h.
+ * (Section I.C.21.c.15) into the EDT* sections described in edits_int.h. The
+ * Medicare Code Editor masters are not compiled here: the checker reads the
+ * single copy the MS-DRG module's build part "mce" writes (src/drg/mce_int.h).
  *
  * Invariants: only rows whose date range overlaps the bundle's fiscal year
  * are kept, so each bundle carries its own year's edits; every record is
@@ -101,26 +102,6 @@ static bool code8(const char *s, char out[8])
     return k > 0;
 }
 
-static uint32_t flags_of(mc__build_ctx *ctx, char *s, int *unknown)
-{
-    static const char *const names[] = {
-#define X(name, str) str,
-        EDT_FLAGS(X)
-#undef X
-    };
-    uint32_t f = 0;
-    for (char *tok = strtok(s, " \r\n"); tok; tok = strtok(NULL, " \r\n")) {
-        int i = 0;
-        while (i < EDT_N_FLAGS && strcmp(names[i], tok))
-            i++;
-        if (i < EDT_N_FLAGS)
-            f |= 1u << i;
-        else if ((*unknown)++ < 3)
-            mc__build_warn(ctx, "MCE master: unknown flag '%s' ignored", tok);
-    }
-    return f;
-}
-
 typedef int (*line_fn)(mc__build_ctx *ctx, char *line, void *arg);
 
 /* Read a release file and call fn on every line after the header. */
@@ -146,77 +127,6 @@ static int each_line(mc__build_ctx *ctx, const char *system, const char *part, i
     }
     free(data);
     return rc;
-}
-
-typedef struct master_arg {
-    rec_buf *b;
-    uint32_t fy_start, fy_end;
-    bool keep_unflagged;
-    int unknown;
-} master_arg;
-
-static int master_line(mc__build_ctx *ctx, char *line, void *arg)
-{
-    master_arg *m = arg;
-    char *f[4] = { 0 };
-    if (split(line, f, 4) < 4)
-        return MC_OK;
-    char code[8];
-    if (!code8(f[0], code))
-        return MC_OK;
-    uint32_t start = (uint32_t)strtoul(f[1], NULL, 10), end = (uint32_t)strtoul(f[2], NULL, 10);
-    if (end < m->fy_start || start > m->fy_end)
-        return MC_OK;
-    uint32_t flags = flags_of(ctx, f[3], &m->unknown);
-    if (!flags && !m->keep_unflagged)
-        return MC_OK;
-    unsigned char *r = rec_push(m->b);
-    if (!r)
-        return MC_ENOMEM;
-    memcpy(r, code, 8);
-    put32(r + 8, start);
-    put32(r + 12, end);
-    put32(r + 16, flags);
-    return MC_OK;
-}
-
-static int age_line(mc__build_ctx *ctx, char *line, void *arg)
-{
-    (void)ctx;
-    char *f[5] = { 0 };
-    if (split(line, f, 5) < 5)
-        return MC_OK;
-    uint32_t g = !strcmp(f[0], "Newborn")     ? EDT_AGE_NEWBORN
-                 : !strcmp(f[0], "Pediatric") ? EDT_AGE_PEDIATRIC
-                 : !strcmp(f[0], "Maternity") ? EDT_AGE_MATERNITY
-                 : !strcmp(f[0], "Adult")     ? EDT_AGE_ADULT
-                                              : 0;
-    if (!g)
-        return MC_OK;
-    unsigned char *r = rec_push(arg);
-    if (!r)
-        return MC_ENOMEM;
-    put32(r, g);
-    put32(r + 4, (uint32_t)strtoul(f[1], NULL, 10));
-    put32(r + 8, (uint32_t)strtoul(f[2], NULL, 10));
-    put32(r + 12, (uint32_t)strtoul(f[3], NULL, 10));
-    put32(r + 16, (uint32_t)strtoul(f[4], NULL, 10));
-    return MC_OK;
-}
-
-static int dsta_line(mc__build_ctx *ctx, char *line, void *arg)
-{
-    (void)ctx;
-    char *f[3] = { 0 };
-    if (split(line, f, 3) < 3)
-        return MC_OK;
-    unsigned char *r = rec_push(arg);
-    if (!r)
-        return MC_ENOMEM;
-    put32(r, (uint32_t)strtoul(f[0], NULL, 10));
-    put32(r + 4, (uint32_t)strtoul(f[1], NULL, 10));
-    put32(r + 8, (uint32_t)strtoul(f[2], NULL, 10));
-    return MC_OK;
 }
 
 /* POA-exempt list: tab-separated "Order, code (dotted), description". */
@@ -324,53 +234,12 @@ static int optional(mc__build_ctx *ctx, int rc, const char *what)
 
 MC_BUILD_PART(edits, 1)
 {
-    uint32_t fy_start = (uint32_t)((ctx->year - 1) * 10000 + 1001);
-    uint32_t fy_end = (uint32_t)(ctx->year * 10000 + 930);
-    rec_buf dx = { .size = EDT_MASTER_REC }, sg = { .size = EDT_MASTER_REC },
-            age = { .size = EDT_AGE_REC }, dsta = { .size = EDT_DSTA_REC },
-            poax = { .size = EDT_POAX_REC }, conv = { .size = EDT_CONV_REC },
-            pconv = { .size = EDT_CONV_REC },
-            pfx = { .size = EDT_PFX_REC };
+    rec_buf poax = { .size = EDT_POAX_REC }, conv = { .size = EDT_CONV_REC },
+            pconv = { .size = EDT_CONV_REC }, pfx = { .size = EDT_PFX_REC };
     char *path = NULL;
-    int year = 0, rc;
-    master_arg m = { &dx, fy_start, fy_end, false, 0 };
-
-    rc = optional(ctx, each_line(ctx, "mce", "dxmaster", &year, &path, master_line, &m),
-                  "MCE diagnosis master");
-    if (!rc && path) {
-        rc = emit(ctx, "EDTDX", &dx, true, year);
-        mc__build_provenance(ctx, "EDTDX", year, path, "MCE v43.1 diagnosis edit flags");
-    }
-    free(path), path = NULL;
-    m = (master_arg){ &sg, fy_start, fy_end, true, 0 };
-    if (!rc)
-        rc = optional(ctx, each_line(ctx, "mce", "sgmaster", &year, &path, master_line, &m),
-                      "MCE procedure master");
-    if (!rc && path) {
-        rc = emit(ctx, "EDTSG", &sg, true, year);
-        mc__build_provenance(ctx, "EDTSG", year, path,
-                             "MCE v43.1 ICD-10-PCS validity dates and edit flags");
-    }
-    free(path), path = NULL;
-    if (!rc)
-        rc = optional(ctx, each_line(ctx, "mce", "ages", &year, &path, age_line, &age),
-                      "MCE age groups");
-    if (!rc && path) {
-        rc = emit(ctx, "EDTAGE", &age, false, year);
-        mc__build_provenance(ctx, "EDTAGE", year, path, "MCE age groups");
-    }
-    free(path), path = NULL;
-    if (!rc)
-        rc = optional(ctx, each_line(ctx, "mce", "dstatus", &year, &path, dsta_line, &dsta),
-                      "MCE discharge statuses");
-    if (!rc && path) {
-        rc = emit(ctx, "EDTDSTA", &dsta, false, year);
-        mc__build_provenance(ctx, "EDTDSTA", year, path, "MCE valid discharge statuses");
-    }
-    free(path), path = NULL;
-    if (!rc)
-        rc = optional(ctx, each_line(ctx, "mce", "poaexempt", &year, &path, poax_line, &poax),
-                      "POA-exempt list");
+    int year = 0;
+    int rc = optional(ctx, each_line(ctx, "mce", "poaexempt", &year, &path, poax_line, &poax),
+                  "POA-exempt list");
     if (!rc && path) {
         rc = emit(ctx, "EDTPOAX", &poax, true, year);
         mc__build_provenance(ctx, "EDTPOAX", year, path, "POA-exempt ICD-10-CM codes");
@@ -414,7 +283,6 @@ MC_BUILD_PART(edits, 1)
         }
     }
     free(path);
-    free(dx.p), free(sg.p), free(age.p), free(dsta.p), free(poax.p), free(conv.p), free(pfx.p),
-        free(pconv.p);
+    free(poax.p), free(conv.p), free(pfx.p), free(pconv.p);
     return rc;
 }

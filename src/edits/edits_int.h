@@ -3,12 +3,9 @@
  * read by edits.c) and the reader handle.
  *
  * All integers little-endian; every section starts with {u32 n, u32 0}.
- *   EDTDX   n × {char code[8], u32 start, u32 end, u32 flags}  MCE dx master rows with
- *           a flag, overlapping the fiscal year; sorted by code, start. Dates YYYYMMDD.
- *   EDTSG   n × {char code[8], u32 start, u32 end, u32 flags}  every MCE ICD-10-PCS
- *           master row overlapping the fiscal year (validity + procedure flags)
- *   EDTAGE  n × {u32 group, u32 lo, u32 hi, u32 start, u32 end}  MCE age groups
- *   EDTDSTA n × {u32 status, u32 start, u32 end}  valid UB-04 discharge statuses
+ * The MCE masters, age groups and discharge statuses are not here: they are the
+ * sections DRGMDX, DRGMSG, DRGMAGE, DRGMDS shared with the MS-DRG grouper
+ * (src/drg/mce_int.h; one copy per bundle), read with mc__mce_open.
  *   EDTPOAX n × char[8]  POA-exempt codes of the fiscal year, sorted
  *   EDTCONV n × {char src[8], char dst[8], u32 effective, u32 dir}  ICD-10-CM
  *           conversions, dir 0 = older to newer, 1 = newer to older; sorted by src
@@ -30,14 +27,13 @@
 #include "medcode/hcpcs.h"
 #include "medcode/pcs.h"
 #include "medcode/edits.h"
+#include "drg/mce_int.h"
 
 #include <stdint.h>
 
 enum {
     EDT_HDR = 8,
-    EDT_MASTER_REC = 20,
-    EDT_AGE_REC = 20,
-    EDT_DSTA_REC = 12,
+    EDT_MASTER_REC = MC__MCE_REC, /* DRGMDX / DRGMSG record (mce_int.h) */
     EDT_POAX_REC = 8,
     EDT_CONV_REC = 24,
     EDT_PFX_REC = 12,
@@ -72,33 +68,17 @@ typedef struct edt_profile {
     edt_rule r[EDT_RULE_CAP];
 } edt_profile;
 
-/* MCE master flags (names as in the MCE masters) -> bits. */
-#define EDT_FLAGS(X)                                                                          \
-    X(ADULT, "adult") X(PEDIATRIC, "pediatric") X(NEWBORN, "newborn")                         \
-    X(MATERNITY, "maternity") X(MALE, "male") X(FEMALE, "female")                             \
-    X(UNACCEPTABLE, "unacceptable") X(MANIFESTATION, "manifestation") X(QADM, "qadm")         \
-    X(UNSPECIFIED, "unspecified") X(ECODEPDX, "ecodepdx") X(WRNGPROC, "wrngproc")             \
-    X(DELOUT, "delout") X(REQSDX, "reqsdx") X(NCOV6, "ncov6") X(NCOV7, "ncov7")               \
-    X(DIABTYPE1, "diabtypeI") X(CLINTRIAL, "clintrial") X(NCOV_Z302, "ncov_z302")             \
-    X(NONCOVERED, "noncovered") X(LCOV, "lcov") X(KIDNEYXP, "kidneyxp") X(CSECT, "csect")     \
-    X(VAGDEL, "vagdel") X(LOS, "los") X(NCOV45, "ncov45") X(NCOV12AGE60, "ncov12agele60")     \
-    X(LCOV_HEARTA, "lcov_artheartxpa") X(LCOV_HEARTB, "lcov_artheartxpb")
-
+/* MCE flags and age groups: the shared Medicare Code Editor data of the MS-DRG module
+ * (src/drg/mce_int.h, sections DRGMDX/DRGMSG/DRGMAGE/DRGMDS). */
+#define EDT_F(name) MC__MCE(name)
 enum {
-#define X(name, str) EDT_BIT_##name,
-    EDT_FLAGS(X)
-#undef X
-        EDT_N_FLAGS
+    EDT_AGE_NEWBORN = MC__AGE_NEWBORN,
+    EDT_AGE_PEDIATRIC = MC__AGE_PEDIATRIC,
+    EDT_AGE_MATERNITY = MC__AGE_MATERNITY,
+    EDT_AGE_ADULT = MC__AGE_ADULT,
 };
-#define EDT_F(name) (1u << EDT_BIT_##name)
 
-/* MCE age groups (EDTAGE.group). */
-enum { EDT_AGE_NEWBORN = 1, EDT_AGE_PEDIATRIC, EDT_AGE_MATERNITY, EDT_AGE_ADULT };
-
-typedef struct edt_table {
-    const unsigned char *p; /* first record */
-    uint32_t n; /* records */
-} edt_table;
+typedef mc__mce_tab edt_table; /* {p first record, n records} */
 
 struct mc_edits {
     const mc_bundle *bundle; /* borrowed */
@@ -106,9 +86,11 @@ struct mc_edits {
     mc_pcs *pcs; /* owned; NULL when the bundle has no ICD-10-PCS tables */
     mc_hcpcs *hcpcs; /* owned; NULL when the bundle has no HCPCS file */
     int year;
-    edt_table dx, sg, age, dsta, poax, conv, pconv, pfx;
+    mc__mce_data mce; /* shared MCE masters (all zero when the bundle has none) */
+    edt_table dx, sg; /* = mce.dx, mce.sg: MCE diagnosis and procedure masters */
+    edt_table poax, conv, pconv, pfx;
     edt_table prof, rule; /* stage-2 profiles; prof.n = 0 when absent (derived on the fly) */
-    bool have_mce; /* EDT sections present */
+    bool have_mce; /* MCE sections present */
 };
 
 /* The profile of a code id: from EDTPROF/EDTRULE, or derived from its notes. */

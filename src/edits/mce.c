@@ -2,9 +2,10 @@
  * Medicare Code Editor v43.1 diagnosis and procedure edits, present-on-
  * admission (POA) reporting rules and procedure code validity.
  *
- * Every flag comes from the MCE masters compiled into EDTDX/EDTSG for the
- * code date (rows carry their own validity dates); age groups come from
- * EDTAGE. The MCE edits are inpatient claim edits; age and sex conflicts and
+ * Every flag comes from the MCE masters shared with the MS-DRG grouper
+ * (src/drg/mce_int.h: DRGMDX/DRGMSG rows carry their own validity dates, read
+ * for the code date); age groups and discharge statuses come from DRGMAGE and
+ * DRGMDS through the same look-ups `medcode group` uses. The MCE edits are inpatient claim edits; age and sex conflicts and
  * external cause codes as principal are coding errors in any setting
  * (Guidelines I.C.20: external cause codes are never principal), so they run
  * for outpatient encounters too.
@@ -16,21 +17,6 @@
 #include <string.h>
 
 static const char MCE_SRC[] = "Medicare Code Editor v43.1";
-
-/* Age range of an MCE group on a date; false when the bundle has none. */
-static bool age_range(const edt_table *t, uint32_t group, uint32_t date, uint32_t *lo,
-                      uint32_t *hi)
-{
-    for (uint32_t k = 0; k < t->n; k++) {
-        const unsigned char *r = t->p + (size_t)k * EDT_AGE_REC;
-        if (mc__rd32(r) == group && mc__rd32(r + 12) <= date && date <= mc__rd32(r + 16)) {
-            *lo = mc__rd32(r + 4);
-            *hi = mc__rd32(r + 8);
-            return true;
-        }
-    }
-    return false;
-}
 
 static void age_edits(chk *c, uint32_t i)
 {
@@ -45,13 +31,14 @@ static void age_edits(chk *c, uint32_t i)
     };
     uint32_t age = (uint32_t)c->enc->age_years;
     for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++) {
-        uint32_t lo, hi;
+        int lo, hi;
         if (!(c->dx[i].mce & groups[g].flag) ||
-            !age_range(&c->ed->age, groups[g].group, c->date, &lo, &hi) || (age >= lo && age <= hi))
+            !mc__mce_age_range(&c->ed->mce.age, (int)groups[g].group, c->date, &lo, &hi) ||
+            (age >= (uint32_t)lo && age <= (uint32_t)hi))
             continue;
         mc_edit *e = mc__chk_add(c, groups[g].id, MC_EDIT_ERROR, "%s, age conflict", MCE_SRC);
         mc__chk_code(e, c->dx[i].dotted);
-        mc__chk_msg(e, "%s is %s, for ages %u to %u; the patient is %u", c->dx[i].dotted,
+        mc__chk_msg(e, "%s is %s, for ages %d to %d; the patient is %u", c->dx[i].dotted,
                     groups[g].what, lo, hi, age);
     }
 }
@@ -137,14 +124,8 @@ void mc__chk_mce(chk *c)
                         x->dotted);
         }
     }
-    if (c->inpatient && enc->discharge_status && c->ed->dsta.n) {
-        bool ok = false;
-        for (uint32_t k = 0; k < c->ed->dsta.n && !ok; k++) {
-            const unsigned char *r = c->ed->dsta.p + (size_t)k * EDT_DSTA_REC;
-            ok = mc__rd32(r) == (uint32_t)enc->discharge_status && mc__rd32(r + 4) <= c->date &&
-                 c->date <= mc__rd32(r + 8);
-        }
-        if (!ok) {
+    if (c->inpatient && enc->discharge_status && c->ed->mce.ds.n) {
+        if (!mc__mce_status_valid(&c->ed->mce.ds, (int)enc->discharge_status, c->date)) {
             mc_edit *e = mc__chk_add(c, "MCE_INVALID_DISCHARGE_STATUS", MC_EDIT_ERROR,
                                      "%s, invalid discharge status", MCE_SRC);
             mc__chk_msg(e, "discharge status %02d is not a valid UB-04 patient discharge status "
@@ -243,16 +224,16 @@ static void procedure_mce(chk *c, const mc_enc_procedure *p, uint32_t f, bool *d
     }
     if (f & EDT_F(NONCOVERED))
         noncovered(c, p->code, "");
-    if ((f & EDT_F(NCOV12AGE60)) && enc->age_years > 60)
+    if ((f & EDT_F(NCOV12AGELE60)) && enc->age_years > 60)
         noncovered(c, p->code, " for patients over 60");
     if ((f & EDT_F(NCOV_Z302)) && any_dx_flag(c, EDT_F(NCOV_Z302)))
         noncovered(c, p->code, " when the encounter is for sterilization (Z30.2)");
     if ((f & EDT_F(NCOV6)) && any_dx_flag(c, EDT_F(NCOV6)))
         noncovered(c, p->code, " with the leukemia diagnoses the MCE lists for this transplant");
-    if ((f & EDT_F(NCOV45)) && !any_dx_flag(c, EDT_F(DIABTYPE1)) &&
+    if ((f & EDT_F(NCOV45)) && !any_dx_flag(c, EDT_F(DIABTYPEI)) &&
         !any_dx_flag(c, EDT_F(CLINTRIAL)))
         noncovered(c, p->code, " without type 1 diabetes (E10.-) reported");
-    if (f & (EDT_F(LCOV) | EDT_F(LCOV_HEARTA) | EDT_F(LCOV_HEARTB) | EDT_F(KIDNEYXP))) {
+    if (f & (EDT_F(LCOV) | EDT_F(LCOV_AHA) | EDT_F(LCOV_AHB) | EDT_F(KIDNEYXP))) {
         mc_edit *e = mc__chk_add(c, "MCE_LIMITED_COVERAGE", MC_EDIT_WARNING,
                                  "%s, limited coverage", MCE_SRC);
         mc__chk_code(e, p->code);

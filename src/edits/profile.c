@@ -186,6 +186,8 @@ void mc__edt_year_facts(const mc_edits *ed, const char code[8], edt_profile *out
         const unsigned char *r = t->p + (size_t)i * EDT_MASTER_REC;
         if (memcmp(r, code, 8))
             break;
+        if (mc__rd32(r + 12) < fy_start || mc__rd32(r + 8) > fy_end)
+            continue; /* the shared masters keep every year's rows */
         if (mc__rd32(r + 8) > fy_start || mc__rd32(r + 12) < fy_end)
             out->flags |= EDT_P_MCE_VARIES;
         out->mce = mc__rd32(r + 16);
