@@ -2,8 +2,9 @@
  * medcode bundle: one binary file per fiscal year holding every compiled code
  * set and table, read through mmap. The format is in docs/FORMAT.md.
  *
- * A bundle is untrusted input: opening it checks the header, every section's
- * bounds and every section's checksum before any module reads it. After a
+ * A bundle is untrusted input: opening it checks the header, the section
+ * table's checksum and every section's bounds; each section's checksum is
+ * checked before its bytes are first handed out. After a
  * successful open the handle is immutable and may be shared by any number of
  * reader threads.
  */
@@ -33,7 +34,11 @@ MC_API int mc_bundle_year(const mc_bundle *b);
 /* Total size of the image in bytes. */
 MC_API size_t mc_bundle_size(const mc_bundle *b);
 
-/* Find a section by its tag (up to 8 characters). MC_ENOTFOUND when absent. */
+/*
+ * Find a section by its tag (up to 8 characters). MC_ENOTFOUND when absent,
+ * MC_ECHECKSUM when its bytes do not match the checksum (verified on first
+ * access; the structure and bounds were verified by open).
+ */
 MC_API int mc_bundle_section(const mc_bundle *b, const char *tag, const void **data, size_t *n);
 
 typedef struct mc_bundle_section_info {
@@ -44,6 +49,8 @@ typedef struct mc_bundle_section_info {
     uint32_t source_year; /* fiscal year of the release file it was compiled from */
 } mc_bundle_section_info;
 
+/* Verify every section's checksum now (medcode info --verify, tests). */
+MC_API int mc_bundle_verify(const mc_bundle *b, mc_diag *diag);
 MC_API uint32_t mc_bundle_section_count(const mc_bundle *b);
 MC_API int mc_bundle_section_at(const mc_bundle *b, uint32_t i, mc_bundle_section_info *out);
 

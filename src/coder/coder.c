@@ -294,17 +294,21 @@ static void use_additional(run *r)
         const mention *d = &r->m[m->dropped_by];
         if (d->dropped || !d->code[0] || d->procedure || policy(r, d) || policy(r, m))
             continue;
-        uint32_t nq = r->n_q;
-        mc__cac_resolve(r, m);
-        r->n_q = nq; /* a partner code raises no query of its own */
-        if (!m->code[0] || !strncmp(m->code, d->code, 3))
+        /* the notes are checked on the phrase's own code first, resolving only a wanted one */
+        const lex_entry *me = mc__cac_entry(r, m->entry);
+        char raw[9];
+        size_t rk = 0;
+        for (const char *q = me->code; *q && rk < 7; q++)
+            if (*q != '.' && *q != '-')
+                raw[rk++] = *q;
+        raw[rk] = 0;
+        if (rk < 3 || !strncmp(raw, d->code, 3))
             continue;
-        /* a code of that category is already there (N18.32 from its own phrase) */
         bool have = false;
         for (uint32_t k = 0; k < r->n_dx && !have; k++)
-            have = !strncmp(r->dx[k].code, m->code, 3);
+            have = !strncmp(r->dx[k].code, raw, 3);
         if (have)
-            continue;
+            continue; /* a code of that category is already there (N18.32 from its own phrase) */
         mc_cm_code dc;
         if (mc_cm_lookup(r->c->cs, d->code, strlen(d->code), &dc) != MC_OK)
             continue;
@@ -318,10 +322,16 @@ static void use_additional(run *r)
             for (uint32_t q = 0; q < notes[k].n_refs && !wanted; q++) {
                 mc_code_range rg;
                 if (mc_cm_note_ref(r->c->cs, &notes[k], q, &rg) == MC_OK)
-                    wanted = mc_code_in_range(m->code, &rg);
+                    wanted = mc_code_in_range(raw, &rg) ||
+                             (strlen(raw) < strlen(rg.lo) && !strncmp(raw, rg.lo, strlen(raw)));
             }
         }
         if (!wanted)
+            continue;
+        uint32_t nq = r->n_q;
+        mc__cac_resolve(r, m);
+        r->n_q = nq; /* a partner code raises no query of its own */
+        if (!m->code[0])
             continue;
         m->rule = mc__cac_printf(r, "Guidelines I.A.12: \"use additional code\" note of %.3s.%s",
                                  d->code, d->code + 3);

@@ -235,6 +235,31 @@ int mc__lex_load(const void *data, size_t n, mc__lex **out, mc_diag *diag)
         }
     }
     qsort(lx->codes, lx->n_codes, sizeof *lx->codes, cmp_code);
+    /* the arrays were sized for the worst case: give the rest back, rebuild the hash small */
+    uint32_t *t2 = realloc(lx->toks, ((size_t)n_toks + 1) * sizeof *lx->toks);
+    if (t2)
+        lx->toks = t2;
+    mc_str *s2 = realloc(lx->stems, ((size_t)lx->n_stems + 1) * sizeof *lx->stems);
+    if (s2)
+        lx->stems = s2;
+    uint32_t *y2 = realloc(lx->syn_ids, ((size_t)n_syn_ids + 1) * sizeof *lx->syn_ids);
+    if (y2)
+        lx->syn_ids = y2;
+    size_t small = 1;
+    while (small < 2 * ((size_t)lx->n_stems + 1))
+        small <<= 1;
+    uint32_t *h2 = calloc(small, sizeof *h2);
+    if (h2) {
+        free(lx->stem_hash);
+        lx->stem_hash = h2;
+        lx->stem_mask = (uint32_t)(small - 1);
+        for (uint32_t id = 0; id < lx->n_stems; id++) {
+            uint32_t h = hash_str(lx->stems[id].p, lx->stems[id].n) & lx->stem_mask;
+            while (lx->stem_hash[h])
+                h = (h + 1) & lx->stem_mask;
+            lx->stem_hash[h] = id + 1;
+        }
+    }
     for (uint32_t i = 0; i < lx->n_entries; i++)
         lx->entries[i].tk = lx->toks + lx->entries[i].tok_at;
     /* anchors: the rarest stem of each entry */

@@ -12,7 +12,13 @@ static int section(const mc_bundle *b, const char *tag, const unsigned char **p,
                    mc_diag *diag)
 {
     const void *d;
-    if (mc_bundle_section(b, tag, &d, n) != MC_OK)
+    int rc = mc_bundle_section(b, tag, &d, n);
+    if (rc == MC_ECHECKSUM)
+        return mc_diag_set(diag, MC_ECHECKSUM,
+                           "bundle section %s checksum mismatch: the file is damaged, rebuild "
+                           "it with 'medcode build'",
+                           tag);
+    if (rc)
         return mc_diag_set(diag, MC_ECORRUPT,
                            "bundle has no %s section: rebuild it with 'medcode build'", tag);
     *p = d;

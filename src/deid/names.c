@@ -83,7 +83,8 @@ static const char *const rel_triggers[] = {
     "named", "dear", "caregiver", "guardian", "roommate", "spouse", "colleague", "per", "cc",
     "stepson", "stepdaughter", "mom", "dad", "sibling", "grandchild", "patient", "pt",
     "nurse", "caller", "contacted", "paged", "notified", "informed", "messaged", "texted",
-    "emailed", "visitor", "surgeon", "physician", "doctor", "therapist", "attending", NULL
+    "emailed", "visitor", "surgeon", "physician", "doctor", "therapist", "attending",
+    "called", "phoned", "told", "asked", "thanked", "met", NULL
 };
 static const char *const by_triggers[] = { "seen", "evaluated", "examined", "accompanied",
                                            "signed", "dictated", "reviewed", "discussed",

@@ -89,11 +89,10 @@ static int dow_of(const char *s, size_t n)
 }
 
 /* Write word w in the style of the original (all caps, abbreviated to its length). */
-static void put_styled(mc__buf *out, const char *w, const char *orig, size_t on)
+/* Write name w in the style of the original: full or abbreviated, its capitals. */
+static void put_styled(mc__buf *out, const char *w, const char *orig, size_t on, bool full)
 {
-    size_t wl = strlen(w), k = on >= wl ? wl : (on <= 3 ? 3 : (on == 4 ? 4 : wl));
-    if (on > 3 && on < wl && !(on == 4 && (w[0] == 'S')))
-        k = 3; /* "Sept" keeps four letters, other abbreviations three */
+    size_t wl = strlen(w), k = full ? wl : (on == 4 && !strcmp(w, "September") ? 4 : 3);
     bool upper = on >= 2 && orig[0] >= 'A' && orig[0] <= 'Z' && orig[1] >= 'A' && orig[1] <= 'Z';
     bool lower = orig[0] >= 'a' && orig[0] <= 'z';
     for (size_t i = 0; i < k; i++) {
@@ -241,10 +240,11 @@ int mc__deid_date_shift_text(const char *s, size_t n, int shift, int ref_year, m
                 at = c[k].e + 2;
             }
         } else if (k == imw) {
-            put_styled(out, month_full[nm - 1], s + c[k].s, w);
+            put_styled(out, month_full[nm - 1], s + c[k].s, w,
+                       w == strlen(month_full[c[k].val - 1]));
         } else if (k == iw) {
             long wd = ((z % 7) + 7) % 7;
-            put_styled(out, dow_full[wd], s + c[k].s, w);
+            put_styled(out, dow_full[wd], s + c[k].s, w, w == strlen(dow_full[c[k].val]));
         } else {
             mc__buf_append(out, s + c[k].s, w);
         }
@@ -291,7 +291,88 @@ static void put_word_case(mc__buf *out, mc_str w, const char *orig, size_t on)
     }
 }
 
-static void fake_name(const mc_deid *d, mc__buf *out, const char *s, size_t n, uint64_t seed)
+/*
+ * Which list a name word takes its fake from (given names or surnames) is fixed
+ * at the word's first mention in the note, so every later mention gets the
+ * same fake: listed words follow their list; other words are given names when
+ * they open a multi-word name ("Giulia Grabowski") or follow the comma of
+ * "LAST, First", else surnames.
+ */
+typedef struct name_map {
+    uint64_t *keys; /* hash of the lower-case word, 0 = empty */
+    uint8_t *first; /* 1 = given-name list */
+    size_t mask;
+} name_map;
+
+static uint64_t word_key(const char *s, size_t n, char *low, size_t *k)
+{
+    *k = 0;
+    for (size_t q = 0; q < n && *k < 64; q++)
+        low[(*k)++] = mc__lower(s[q]);
+    uint64_t h = XXH64(low, *k, 0x6e616d65);
+    return h ? h : 1;
+}
+
+/* The words of a name span: start, length, and whether a comma came before (at most cap). */
+static size_t name_words(const char *s, size_t n, size_t *starts, size_t *lens, bool *comma, size_t cap)
+{
+    size_t k = 0;
+    bool seen_comma = false;
+    for (size_t i = 0; i < n && k < cap;) {
+        unsigned char ch = (unsigned char)s[i];
+        bool letter = (ch | 32) >= 'a' && (ch | 32) <= 'z';
+        if (!letter && ch < 0x80) {
+            seen_comma = seen_comma || ch == ',';
+            i++;
+            continue;
+        }
+        size_t a = i;
+        while (i < n && ((((unsigned char)s[i] | 32) >= 'a' && ((unsigned char)s[i] | 32) <= 'z') ||
+                         (unsigned char)s[i] >= 0x80 || s[i] == '\''))
+            i++;
+        starts[k] = a;
+        lens[k] = i - a;
+        comma[k] = seen_comma;
+        k++;
+    }
+    return k;
+}
+
+static void learn_name(const mc_deid *d, name_map *m, const char *s, size_t n)
+{
+    size_t st[16], ln[16];
+    bool cm[16];
+    size_t k = name_words(s, n, st, ln, cm, 16);
+    bool has_comma = false;
+    for (size_t w = 0; w < k; w++)
+        has_comma = has_comma || cm[w];
+    for (size_t w = 0; w < k; w++) {
+        if (ln[w] < 2)
+            continue;
+        char low[64];
+        size_t kl;
+        uint64_t key = word_key(s + st[w], ln[w], low, &kl);
+        size_t p = key & m->mask;
+        while (m->keys[p] && m->keys[p] != key)
+            p = (p + 1) & m->mask;
+        if (m->keys[p])
+            continue; /* decided at an earlier mention */
+        bool in_first = mc__wordset_has(&d->first, s + st[w], ln[w]);
+        bool in_last = mc__wordset_has(&d->last, s + st[w], ln[w]);
+        bool first;
+        if (in_first != in_last)
+            first = in_first;
+        else if (has_comma)
+            first = cm[w]; /* "LAST, First Middle" */
+        else
+            first = k >= 2 && w + 1 < k;
+        m->keys[p] = key;
+        m->first[p] = first;
+    }
+}
+
+static void fake_name(const mc_deid *d, const name_map *m, mc__buf *out, const char *s, size_t n,
+                      uint64_t seed)
 {
     for (size_t i = 0; i < n;) {
         unsigned char ch = (unsigned char)s[i];
@@ -306,18 +387,21 @@ static void fake_name(const mc_deid *d, mc__buf *out, const char *s, size_t n, u
                          (unsigned char)s[i] >= 0x80 || s[i] == '\''))
             i++;
         char low[64];
-        size_t k = 0;
-        for (size_t q = a; q < i && k < sizeof low; q++)
-            low[k++] = mc__lower(s[q]);
+        size_t k;
+        uint64_t key = word_key(s + a, i - a, low, &k);
         uint64_t h = h64(low, k, seed);
         if (i - a == 1) {
             mc__buf_putc(out, (char)('A' + h % 26));
             continue;
         }
-        const mc__wordset *w = mc__wordset_has(&d->first, s + a, i - a) &&
-                                       !mc__wordset_has(&d->last, s + a, i - a)
-                                   ? &d->first
-                                   : &d->last;
+        bool first = false;
+        if (m && m->keys) {
+            size_t p = key & m->mask;
+            while (m->keys[p] && m->keys[p] != key)
+                p = (p + 1) & m->mask;
+            first = m->keys[p] ? m->first[p] : false;
+        }
+        const mc__wordset *w = first ? &d->first : &d->last;
         mc_str f = mc__wordset_pick(w, h);
         if (f.n == i - a && strncasecmp(f.p, s + a, f.n) == 0)
             f = mc__wordset_pick(w, h + 1);
@@ -433,15 +517,15 @@ static int ref_year_of(const char *text, const mc_deid_span *sp, size_t ns)
     return 2000;
 }
 
-static void surrogate(const mc_deid *d, mc__buf *out, const char *text, const mc_deid_span *sp,
-                      uint64_t seed, int shift, int ref_year)
+static void surrogate(const mc_deid *d, const name_map *names, mc__buf *out, const char *text,
+                      const mc_deid_span *sp, uint64_t seed, int shift, int ref_year)
 {
     const char *s = text + sp->start;
     size_t n = sp->end - sp->start;
     uint64_t h = h64(s, n, seed ^ (uint64_t)sp->type);
     switch (sp->type) {
     case MC_DEID_NAME:
-        fake_name(d, out, s, n, seed);
+        fake_name(d, names, out, s, n, seed);
         break;
     case MC_DEID_DATE: {
         int m = month_of(s, n); /* non-zero only when the whole span is a month name */
@@ -449,7 +533,7 @@ static void surrogate(const mc_deid *d, mc__buf *out, const char *text, const mc
             /* a bare month name: the month the shift lands in */
             long z = days_from_civil(ref_year, m, 15) + shift, y, mm, dd;
             civil_from_days(z, &y, &mm, &dd);
-            put_styled(out, month_full[mm - 1], s, n);
+            put_styled(out, month_full[mm - 1], s, n, n == strlen(month_full[m - 1]));
         } else if (mc__deid_date_shift_text(s, n, shift, ref_year, out) != 0) {
             mc__buf_puts(out, "[DATE]");
         }
@@ -507,6 +591,27 @@ int mc__deid_render(const mc_deid *d, const char *text, size_t n, mc_deid_span *
         *date_shift = shift;
     }
     int ref_year = ref_year_of(text, spans, nspans);
+    name_map names = { NULL, NULL, 0 };
+    if (mode == MC_DEID_SURROGATE) {
+        size_t words = 16;
+        for (size_t i = 0; i < nspans; i++)
+            if (spans[i].type == MC_DEID_NAME)
+                words += 16;
+        size_t slots = 32;
+        while (slots < words * 2)
+            slots <<= 1;
+        names.keys = calloc(slots, sizeof *names.keys);
+        names.first = calloc(slots, 1);
+        if (!names.keys || !names.first) {
+            free(names.keys);
+            free(names.first);
+            return MC_ENOMEM;
+        }
+        names.mask = slots - 1;
+        for (size_t i = 0; i < nspans; i++)
+            if (spans[i].type == MC_DEID_NAME)
+                learn_name(d, &names, text + spans[i].start, spans[i].end - spans[i].start);
+    }
     size_t at = 0;
     for (size_t i = 0; i < nspans; i++) {
         mc_deid_span *sp = &spans[i];
@@ -520,7 +625,7 @@ int mc__deid_render(const mc_deid *d, const char *text, size_t n, mc_deid_span *
             else
                 mc__buf_printf(out, "[%s]", mc_deid_type_name(sp->type));
         } else {
-            surrogate(d, out, text, sp, seed, shift, ref_year);
+            surrogate(d, &names, out, text, sp, seed, shift, ref_year);
         }
         sp->out_end = (uint32_t)out->n;
         at = sp->end;
@@ -528,5 +633,7 @@ int mc__deid_render(const mc_deid *d, const char *text, size_t n, mc_deid_span *
     mc__buf_append(out, text + at, n - at);
     if (!out->p)
         mc__buf_append(out, "", 0);
+    free(names.keys);
+    free(names.first);
     return out->err;
 }

@@ -61,6 +61,12 @@ t lookup-json 0 '"billable":true' -- "$M" lookup E11.22 --json
 t children 0 'E11.21 +\* Type 2 diabetes mellitus with diabetic nephropathy' -- "$M" children E11.2
 t children-chapters 0 '^ 4  Endocrine' -- "$M" children
 t info 0 'ICD-10-CM: 98186 codes, 74719 billable' -- "$M" info --year 2026
+# damage one byte in the middle of a copy of the real bundle: reported, never a crash
+cp "$MEDCODE_BUNDLES/medcode-fy2026.mcb" "$tmp/medcode-fy2026.mcb"
+size=$(stat -c %s "$tmp/medcode-fy2026.mcb")
+printf '\xff' | dd of="$tmp/medcode-fy2026.mcb" bs=1 seek=$((size / 2)) conv=notrunc status=none
+t damaged-bundle-verify 2 "checksum mismatch" -- env MEDCODE_BUNDLES="$tmp" "$M" info --verify
+t info-verify 0 'ICD-10-CM: 98186 codes' -- "$M" info --verify
 t info-sources 0 'CMNOTE +FY2021 .*not this year' -- "$M" info
 t lookup-pcs 0 'Resection of Appendix, Percutaneous Endoscopic Approach' -- "$M" lookup 0dtj4zz
 t lookup-pcs-invalid 1 "character 7 'X' is not a valid Qualifier" -- "$M" lookup 0DTJ4ZX

@@ -20,6 +20,7 @@ typedef struct opts {
     bool json;
     const char *code;
     const char *system; /* NULL = try each; icd10cm, icd10pcs or hcpcs */
+    bool verify; /* info: verify every section's checksum */
 } opts;
 
 static int parse(int argc, char **argv, opts *o, bool needs_code, const char *usage)
@@ -38,6 +39,8 @@ static int parse(int argc, char **argv, opts *o, bool needs_code, const char *us
             o->date = argv[++i];
         } else if (!strcmp(argv[i], "--json")) {
             o->json = true;
+        } else if (!strcmp(argv[i], "--verify")) {
+            o->verify = true;
         } else if (!strcmp(argv[i], "--system")) {
             if (i + 1 >= argc)
                 return cli_fail("--system needs icd10cm, icd10pcs or hcpcs");
@@ -454,7 +457,9 @@ out:
 MC_COMMAND(info, "show the bundle: fiscal year, counts, and the source year of every part")
 {
     opts o;
-    int rc = parse(argc, argv, &o, false, "usage: medcode info [--year Y | --date YYYY-MM-DD] [--json]\n");
+    int rc = parse(argc, argv, &o, false, "usage: medcode info [--year Y | --date YYYY-MM-DD] [--verify] [--json]\n"
+                   "--verify checks every section's checksum (otherwise each is checked when "
+                   "first read).\n");
     if (rc)
         return rc < 0 ? CLI_OK : rc;
     if (o.code)
@@ -464,6 +469,14 @@ MC_COMMAND(info, "show the bundle: fiscal year, counts, and the source year of e
     if ((rc = open_cs(&o, &b, &cs)))
         return rc;
     int year = mc_bundle_year(b);
+    if (o.verify) {
+        mc_diag diag = { 0 };
+        if (mc_bundle_verify(b, &diag)) {
+            mc_codeset_close(cs);
+            mc_bundle_close(b);
+            return cli_fail("%s", diag.msg);
+        }
+    }
     const void *src;
     size_t src_n = 0;
     mc_bundle_section(b, "SOURCES", &src, &src_n);
