@@ -251,9 +251,15 @@ int mc_cm_validate(const mc_codeset *cs, const char *text, size_t n, char *reaso
         if (mc__cm_find(cs, pre, &pid) == MC_OK) {
             char pd[9];
             mc_cm_dotted(pre, pd);
-            snprintf(reason, cap, "%s is not in the FY%d code set; under %s choose one of ",
-                     dotted, cs->year, pd);
-            list_children(cs, pid, reason, cap);
+            if (mc_cm_children(cs, pid, NULL, 0)) {
+                snprintf(reason, cap, "%s is not in the FY%d code set; under %s choose one of ",
+                         dotted, cs->year, pd);
+                list_children(cs, pid, reason, cap);
+            } else {
+                snprintf(reason, cap,
+                         "%s is not in the FY%d code set; %s is the complete code there",
+                         dotted, cs->year, pd);
+            }
             return MC_ENOTFOUND;
         }
     }

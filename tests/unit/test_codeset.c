@@ -165,6 +165,9 @@ TEST(fixture_seventh_and_validation)
     CHECK(strstr(why, "E11.21, E11.22") != NULL);
     CHECK_INT(mc_cm_validate(cs, "E11.7", 5, why, sizeof why), ==, MC_ENOTFOUND);
     CHECK_INT(mc_cm_validate(cs, "banana", 6, why, sizeof why), ==, MC_EFORMAT);
+    /* a longer form of a billable leaf names the leaf, not an empty list */
+    CHECK_INT(mc_cm_validate(cs, "E11.229", 7, why, sizeof why), ==, MC_ENOTFOUND);
+    CHECK(strstr(why, "E11.22 is the complete code") != NULL);
 }
 
 TEST(corrupt_section_is_rejected)
