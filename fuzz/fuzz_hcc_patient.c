@@ -78,6 +78,8 @@ static void setup(void)
     table(w, "RSKEXMAP", 3, map, 3);
     table(w, "RSKEXEX", 3, NULL, 0);
     table(w, "RSKCHARL", 5, ch, 35);
+    static const char *const poax[] = { "$Z3A20" };
+    table(w, "RSKPOAX", 1, poax, 1);
     mc__buf_init(&image, 0);
     mc__bw_image(w, &image);
     mc__bw_free(w);

@@ -11,7 +11,13 @@ for src in "$@"; do
     -fsanitize=fuzzer,address,undefined -o "$bin" "$src" "$build/libmedcode.a" $LIBS
   work=$(mktemp -d)
   echo "== $name ($secs s)"
-  "$bin" -max_total_time="$secs" -max_len=65536 -rss_limit_mb=2048 "$work" "fuzz/corpus/$name" \
-    2>&1 | tail -n 3
+  if ! "$bin" -max_total_time="$secs" -max_len=65536 -rss_limit_mb=2048 \
+       -artifact_prefix="$build/fuzz/$name-" "$work" "fuzz/corpus/$name" > "$build/fuzz/$name.log" 2>&1; then
+    tail -n 30 "$build/fuzz/$name.log"; echo "FAIL $name: see $build/fuzz/$name.log and $build/fuzz/$name-crash-*"
+    failed=1
+  else
+    grep -E '^Done' "$build/fuzz/$name.log"
+  fi
   rm -rf "$work"
 done
+exit ${failed:-0}

@@ -181,16 +181,8 @@ static const char *policy(const run *r, const mention *m)
 {
     const lex_entry *e = mc__cac_entry(r, m->entry);
     unsigned a = m->assert;
-    if (r->opts->all_mentions) {
-        const char *mode = getenv("MC_AM");
-        if (mode && strchr(mode, 'n') && (a & MC_ASSERT_NEGATED))
-            return "negated";
-        if (mode && strchr(mode, 'f') && (a & MC_ASSERT_FAMILY))
-            return "family history";
-        if (mode && strchr(mode, 'h') && (a & MC_ASSERT_HYPOTHETICAL))
-            return "hypothetical";
-        return NULL;
-    }
+    if (r->opts->all_mentions)
+        return NULL; /* annotation mode: every mention, whatever its assertion */
     if (a & MC_ASSERT_NEGATED)
         return "negated";
     if (a & MC_ASSERT_HYPOTHETICAL)

@@ -195,6 +195,7 @@ int mc__lex_load(const void *data, size_t n, mc__lex **out, mc_diag *diag)
             n_toks += k;
             e->ntok = (uint8_t)k;
             e->with_split = (uint8_t)(ws > 0 && (uint32_t)ws < k ? ws : 0);
+            e->without_split = (uint8_t)(ws < 0 && (uint32_t)-ws < k ? -ws : 0);
             e->path = f[5];
             lx->n_entries++;
         } else if (f[0].p[0] == 'S' && nf >= 3 && f[1].n) {

@@ -298,8 +298,14 @@ static void path_stems(iparse *ip, stems *s, int *with_split, int alt)
                 *with_split = s->count;
             continue;
         }
-        if (i > 0 && !strncmp(t, "without ", 8))
-            continue; /* an absent condition: nothing in the note names it */
+        if (i > 0 && !strncmp(t, "without ", 8)) {
+            /* an absent condition: matched only when the note negates it (see match.c) */
+            if (!*with_split && s->count) {
+                *with_split = -s->count;
+                stems_add(s, t + 8, strlen(t + 8));
+            }
+            continue;
+        }
         if (i > 0 && (!strncmp(t, "with ", 5) || !strncmp(t, "in ", 3) ||
                       !strncmp(t, "due to ", 7)) && !*with_split)
             *with_split = s->count;

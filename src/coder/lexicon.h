@@ -17,7 +17,8 @@
  *       table, T CM title, P PCS title; with: number of leading stems that
  *       form the head before a "with"/"in"/"due to" subterm (0 = none), so
  *       the Section I.A.15 "with" convention can pair the head and the tail
- *       anywhere in the note; stems: space separated; path: human-readable
+ *       anywhere in the note; negative: -k, the words after the k-th are those of a
+ *       "without" subterm, matched only when negated; stems: space separated; path: human-readable
  *       index path or title (the rationale).
  *   S <surface> <expansion>   abbreviation/synonym: a folded word and the
  *       stemmed words it stands for (space separated).
@@ -57,6 +58,7 @@ typedef struct lex_entry {
     char code[9]; /* as printed: "E11.22", "S72.0-", "0FT44ZZ" */
     char src; /* LEX_* */
     uint8_t with_split; /* stems in the head before a "with" subterm, 0 = none */
+    uint8_t without_split; /* stems before a "without" subterm's words, 0 = none */
     uint8_t ntok; /* stems */
     uint32_t tok_at; /* first stem id in lex.toks */
     const uint32_t *tk; /* its stem ids (lex.toks + tok_at, or a model's) */

@@ -155,13 +155,28 @@ static void try_entry(run *r, sent_index *si, uint32_t stamp, uint32_t s, uint32
                 return;
         }
     }
-    /* a negation inside the phrase ("heart disease without heart failure") breaks it */
+    /*
+     * A negation inside the phrase ("heart disease without heart failure") breaks
+     * it, except for a "without" path, which needs one before its last words
+     * ("Concussion > without loss of consciousness").
+     */
     const mc_nlp_doc *doc = r->doc;
+    uint32_t tail = UINT32_MAX;
+    for (uint32_t j = e->without_split; e->without_split && j < e->ntok; j++)
+        if (pos[j] != POS_VIRTUAL && pos[j] < tail)
+            tail = pos[j];
+    bool negated_tail = false;
     for (uint32_t i = doc->sent_trig[s]; i < doc->sent_trig[s + 1]; i++) {
         const mc_nlp_trigger *tg = &doc->triggers[i];
-        if (tg->category == MC_ASSERT_NEGATED && tg->tok > lo && tg->tok < hi)
+        if (tg->category != MC_ASSERT_NEGATED || tg->tok <= lo || tg->tok >= hi)
+            continue;
+        if (!e->without_split)
             return;
+        if (tg->tok < tail)
+            negated_tail = true;
     }
+    if (e->without_split && !negated_tail)
+        return;
     mention *m = mc__cac_push(r, (void **)&r->m, &r->n_m, &r->cap_m, sizeof *m);
     if (!m)
         return;

@@ -288,7 +288,7 @@ void mc__cac_sequence(run *r)
 {
     if (r->n_meta != r->n_dx)
         return;
-    if (!r->opts->all_mentions || (getenv("MC_AM") && strchr(getenv("MC_AM"), 'u')))
+    if (!r->opts->all_mentions)
         drop_unspecified_siblings(r);
     hypertension_rule(r);
     mc__cac_zrules(r);
@@ -299,7 +299,7 @@ void mc__cac_sequence(run *r)
             diag_definitive = true;
     for (uint32_t i = 0; i < r->n_dx;) {
         bool drop = false;
-        if (is_symptom(r->dx[i].code) && (!r->opts->all_mentions || (getenv("MC_AM") && strchr(getenv("MC_AM"), 's')))) {
+        if (is_symptom(r->dx[i].code) && !r->opts->all_mentions) {
             for (uint32_t j = 0; j < r->n_dx && !drop; j++)
                 drop = j != i && is_definitive(r->dx[j].code) &&
                        (r->meta[i].sentences_mask & r->meta[j].sentences_mask);
