@@ -8,7 +8,8 @@
  * Invariants: every CMS row is kept with its own dates; the bundle of the
  * year that carries the grouper tables (FY2026) keeps the rows of every date
  * (one copy serves all grouper versions v40.0-v43.1), other years' bundles
- * keep the rows that overlap their fiscal year; an unknown flag fails the build;
+ * keep the rows that overlap their fiscal year (diagnosis rows only when they
+ * carry a flag: the checker needs no validity from the MCE master); an unknown flag fails the build;
  * a bundle whose fiscal year no master row covers (FY2021) gets no MCE
  * sections; a missing master file skips the sections with a warning (the checker then
  * runs without MCE edits and the grouper refuses to open), never fails the
@@ -127,6 +128,7 @@ typedef struct rows {
     uint32_t fy_start, fy_end; /* the bundle's fiscal year */
     uint32_t in_year; /* master rows overlapping it */
     bool all_rows; /* keep rows of every date (the bundle that carries the grouper) */
+    bool flagged_only; /* drop rows without a flag (diagnosis master outside that bundle) */
     char err[160];
 } rows;
 
@@ -183,6 +185,8 @@ static int master_row(rows *r, char **f, int n)
     if (num(f[2]) >= r->fy_start && num(f[1]) <= r->fy_end)
         r->in_year++;
     else if (!r->all_rows)
+        return MC_OK;
+    if (!flags && r->flagged_only)
         return MC_OK;
     mc__buf_append(&r->b, code, 8);
     mc__buf_u32(&r->b, num(f[1]));
@@ -244,6 +248,7 @@ static int compile(mc__build_ctx *ctx, const char *part, const char *tag, size_t
                .fy_start = (uint32_t)((ctx->year - 1) * 10000 + 1001),
                .fy_end = (uint32_t)(ctx->year * 10000 + 930),
                .all_rows = mc__drg_manifest_has_year(ctx) };
+    r.flagged_only = !r.all_rows && !strcmp(tag, "DRGMDX");
     mc__buf_init(&r.b, 0);
     if ((rc = mc__read_file(path, (size_t)64 << 20, &data, &n, ctx->diag)))
         goto out;

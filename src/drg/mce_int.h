@@ -14,7 +14,9 @@
  *   DRGMDS   12: u16 status, u16 pad, u32 date_start, u32 date_end   valid discharge statuses
  * Masters are sorted by code, then by record bytes; rows keep the CMS dates, so a look-up
  * picks the row whose dates cover the claim. The bundle with the grouper tables (FY2026)
- * keeps every row (all grouper versions); other years keep the rows overlapping their year.
+ * keeps every row (all grouper versions); other years keep the rows overlapping their year,
+ * and in DRGMDX only those with a flag (there a code without a row has no MCE flag; those
+ * bundles carry no grouper, so nothing reads DRGMDX for validity).
  * Codes are undotted, upper case, NUL padded to 8 bytes; dates YYYYMMDD.
  *
  * Invariants checked by mc__mce_open: every record array fits its section and every
