@@ -3,7 +3,7 @@
 set -eu
 pkgs=(build-essential clang libclang-rt-14-dev unzip curl
       libexpat1-dev libjansson-dev libpcre2-dev libxxhash-dev libstemmer-dev
-      libutf8proc-dev libsqlite3-dev libsodium-dev libmicrohttpd-dev jq)
+      libutf8proc-dev libsqlite3-dev libsodium-dev libmicrohttpd-dev jq python3)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
