@@ -41,6 +41,12 @@ bool cli_parse_int(const char *opt, const char *val, long lo, long hi, long *out
 /* Read a whole file or "-" (stdin) with a size limit; prints on error. */
 int cli_read_input(const char *path, size_t max, char **out, size_t *n);
 
+/*
+ * Next non-blank line of [*p, end) for JSON Lines input: *l and *ln get the
+ * trimmed line, *line its 1-based number; false at the end of the text.
+ */
+bool cli_next_line(const char **p, const char *end, const char **l, size_t *ln, long *line);
+
 /* Write s to stdout followed by a newline; fails loudly when stdout is broken. */
 int cli_write(const char *s, size_t n);
 

@@ -313,17 +313,9 @@ MC_COMMAND(hcc, "CMS-HCC risk scores (V28, V24) for patients in JSON Lines")
                        mc_risk_payment_year(r), mc_hcc_model_name(model));
     const char *p = text, *end = text + n;
     bool first = true;
-    while (p < end) {
-        const char *eol = memchr(p, '\n', (size_t)(end - p));
-        if (!eol)
-            eol = end;
-        const char *l = p;
-        size_t ln = (size_t)(eol - p);
-        p = eol + 1;
-        line++;
-        mc__trim(&l, &ln);
-        if (!ln)
-            continue;
+    const char *l;
+    size_t ln;
+    while (cli_next_line(&p, end, &l, &ln, &line)) {
         if (json && !first)
             mc__buf_putc(&out, ',');
         first = false;

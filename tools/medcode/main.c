@@ -117,6 +117,23 @@ int cli_read_input(const char *path, size_t max, char **out, size_t *n)
     return CLI_OK;
 }
 
+bool cli_next_line(const char **p, const char *end, const char **l, size_t *ln, long *line)
+{
+    while (*p < end) {
+        const char *eol = memchr(*p, '\n', (size_t)(end - *p));
+        if (!eol)
+            eol = end;
+        *l = *p;
+        *ln = (size_t)(eol - *p);
+        *p = eol + 1;
+        ++*line;
+        mc__trim(l, ln);
+        if (*ln)
+            return true;
+    }
+    return false;
+}
+
 int cli_write(const char *s, size_t n)
 {
     if (fwrite(s, 1, n, stdout) != n || fputc('\n', stdout) == EOF)
