@@ -26,7 +26,7 @@ static const char *const stopwords[] = {
     "approach", "not",     "use",       "code",     "additional", "see",   "also",
     "condition", "due",    "without",   "following", "involving", "this",  "these",
     "those", "has",       "have",      "was",      "were",     "are",      "been",
-    "any",   "all",       "part",      "parts",    "unsp",     "w",        "old",
+    "any",   "all",       "part",      "parts",    "unsp",     "w",
     "year",  "years",     "yo",        "through",  "day",      "days",     "month",
     "months", "drug",     "drugs",     "medicament", "medicaments",
 };
@@ -315,6 +315,14 @@ static void path_stems(iparse *ip, stems *s, int *with_split, int alt)
         /* "X, as cause of disease classified elsewhere": the agent alone (B95-B97) */
         const char *cause = strstr(t, ", as cause of");
         size_t tl = cause ? (size_t)(cause - t) : strlen(t);
+        /*
+         * "stroke without residual deficits", "bone involvement without evidence
+         * of necrosis": the absence is the default reading of the subterm, so a
+         * note need not say it ("history of stroke" -> Z86.73)
+         */
+        const char *wo = i > 0 ? strstr(t, " without ") : NULL;
+        if (wo && (size_t)(wo - t) < tl && strncmp(t, "with or", 7) != 0)
+            tl = (size_t)(wo - t);
         const char *altw;
         size_t fl = alt_split(t, &altw);
         if (altw && fl < tl) {

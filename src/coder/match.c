@@ -19,6 +19,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* "old" of an age ("72-year-old", "3 months old") says nothing of a condition ("old MI"). */
+static bool age_word(const mc_nlp_doc *doc, uint32_t i)
+{
+    const mc_nlp_token *t = &doc->tokens[i];
+    if (t->len != 3 || memcmp(t->norm, "old", 3) != 0)
+        return false;
+    if (i == 0 || doc->tokens[i - 1].sentence != t->sentence)
+        return false;
+    const char *p = doc->tokens[i - 1].norm;
+    static const char *const units[] = { "year", "years", "yr", "yrs", "month", "months",
+                                         "week", "weeks", "wk", "wks", "day", "days", "y", "mo" };
+    for (size_t k = 0; k < sizeof units / sizeof units[0]; k++)
+        if (!strcmp(p, units[k]))
+            return true;
+    return false;
+}
+
 int mc__cac_tokens(run *r)
 {
     const mc__lex *lx = r->c->lex;
@@ -48,8 +65,9 @@ int mc__cac_tokens(run *r)
             cap = nc;
         }
         size_t k = mc__cac_stem(st, t->norm, t->len, buf, sizeof buf);
-        uint32_t id = k && !mc__cac_stopword(t->norm, t->len) ? mc__lex_stem_id(lx, buf, k)
-                                                               : LEX_NONE;
+        uint32_t id = k && !mc__cac_stopword(t->norm, t->len) && !age_word(doc, i)
+                          ? mc__lex_stem_id(lx, buf, k)
+                          : LEX_NONE;
         r->tok_own[i] = id != LEX_NONE;
         if (id != LEX_NONE)
             r->tok_ids[n++] = id;
@@ -70,6 +88,7 @@ typedef struct sent_index {
     uint32_t *occ_pos, *occ_next;
     uint32_t n_occ;
     uint32_t *entry_stamp; /* per entry: sentence number + 1 when already tried */
+    uint32_t id_hist, id_fam; /* stems "histori", "famili" */
 } sent_index;
 
 static void add_occ(sent_index *si, uint32_t stamp, uint32_t id, uint32_t pos)
@@ -95,9 +114,11 @@ static void try_entry(run *r, sent_index *si, uint32_t stamp, uint32_t s, uint32
         uint32_t id = e->tk[j];
         /* nearest occurrence to the anchor */
         uint32_t best = UINT32_MAX, bd = UINT32_MAX;
+        /* the context's "history"/"family" is taken before a written one, which may belong to another item */
+        bool ctx_word = id == si->id_hist || id == si->id_fam;
         for (uint32_t o = si->head[id]; o != UINT32_MAX; o = si->occ_next[o]) {
             uint32_t q = si->occ_pos[o];
-            uint32_t d = q == POS_VIRTUAL ? UINT32_MAX - 1 : (q > p ? q - p : p - q);
+            uint32_t d = q == POS_VIRTUAL ? (ctx_word ? 0 : UINT32_MAX - 1) : (q > p ? q - p : p - q);
             if (d < bd) {
                 bd = d;
                 best = q;
@@ -131,7 +152,12 @@ static void try_entry(run *r, sent_index *si, uint32_t stamp, uint32_t s, uint32
             bool own_used = false;
             for (uint32_t k = 0; k < e->ntok && tok_own(r, q); k++)
                 own_used |= pos[k] == q && e->tk[k] == r->tok_ids[r->tok_ids_at[q]];
-            if (!own_used && used < 2)
+            /* a phrase made of the abbreviation alone and section words ("History of DVT") */
+            bool alone = true;
+            for (uint32_t k = 0; k < e->ntok && alone; k++)
+                alone = pos[k] == q || pos[k] == POS_VIRTUAL || e->tk[k] == si->id_hist ||
+                        e->tk[k] == si->id_fam;
+            if (!own_used && used < 2 && !(alone && e->ntok > 1))
                 return;
         }
         bool letter = r->doc->tokens[q].len == 1 && !(r->doc->tokens[q].flags & NLP_TOK_DIGIT);
@@ -293,6 +319,7 @@ static void select_sentence(run *r, uint32_t from, uint32_t to)
             /* a personal or family history path replaces the condition it names (Z80-Z87) */
             if (history_entry(r, eb) && !history_entry(r, ea)) {
                 a->dropped = true;
+                a->dropped_by = j;
             } else if (eb->ntok > ea->ntok) {
                 a->dropped = true;
                 a->dropped_by = j;
@@ -472,6 +499,8 @@ int mc__cac_match(run *r)
         return MC_ELIMIT;
     uint32_t id_hist = mc__lex_stem_id(lx, "histori", 7);
     uint32_t id_fam = mc__lex_stem_id(lx, "famili", 6);
+    si.id_hist = id_hist;
+    si.id_fam = id_fam;
     for (uint32_t s = 0; s < doc->n_sentences; s++) {
         const mc_nlp_sentence *se = &doc->sentences[s];
         uint32_t stamp = s + 1;

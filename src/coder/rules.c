@@ -215,6 +215,7 @@ void mc__cac_rules(run *r)
 {
     if (!r->opts->all_mentions)
         with_convention(r);
+    mc__cac_history(r);
 }
 
 static void drop_dx(run *r, uint32_t i, const char *reason)
