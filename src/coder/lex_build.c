@@ -371,6 +371,14 @@ static const char *const encounter_terms[] = {
     "Use",        "Concern",    "Counsel",       "Counselling", "Long",
 };
 
+/*
+ * Main terms whose bare entry names no condition in ordinary note words:
+ * "insulin-dependent", "stress test", "visual field defect", "sick" would
+ * otherwise give F19.20, F43.9, Q89.9, R69. Their subterm paths stay.
+ */
+static const char *const bare_skipped[] = { "Dependence", "Defect", "Abnormity", "Illness",
+                                            "Sick",       "Stress", "Drug" };
+
 static bool skip_path(const iparse *ip)
 {
     char main[64];
@@ -383,6 +391,9 @@ static bool skip_path(const iparse *ip)
     main[k] = 0;
     for (size_t i = 0; i < sizeof encounter_terms / sizeof encounter_terms[0]; i++)
         if (!strcasecmp(main, encounter_terms[i]))
+            return true;
+    for (size_t i = 0; i < sizeof bare_skipped / sizeof bare_skipped[0] && ip->depth == 0; i++)
+        if (!strcasecmp(main, bare_skipped[i]))
             return true;
     /*
      * A last subterm without a content word ("specified NEC", "unspecified

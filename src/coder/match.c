@@ -290,6 +290,23 @@ static void select_sentence(run *r, uint32_t from, uint32_t to)
             /* learned phrases stand beside the lexicon's: neither subsumes the other */
             if (ea->src == LEX_LEARNED || eb->src == LEX_LEARNED)
                 continue;
+            /*
+             * A history path naming the condition by its main term replaces the
+             * more detailed condition: "Past medical history: deep vein
+             * thrombosis" -> History > personal > thrombosis (Z86.718). A path
+             * sharing only a modifier ("History > personal > respiratory") does not.
+             */
+            if (ea->src == LEX_INDEX && history_entry(r, eb) && !history_entry(r, ea) &&
+                subset(b, a) && ea->ntok) {
+                bool main_named = false;
+                for (uint32_t k = 0; k < eb->ntok && !main_named; k++)
+                    main_named = eb->tk[k] == ea->tk[0];
+                if (main_named) {
+                    a->dropped = true;
+                    a->dropped_by = j;
+                    continue;
+                }
+            }
             if (!subset(a, b))
                 continue;
             /*
