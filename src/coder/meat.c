@@ -53,6 +53,7 @@ static const word W_MONITOR[] = {
     { "followup", 0 },    { "surveillance", 0 }, { "track", 1 },       { "trend", 1 },
     { "recheck", 1 },     { "progression", 0 },  { "progressing", 0 }, { "progressive", 0 },
     { "progressed", 0 },  { "asymptomatic", 0 }, { "symptomatic", 0 }, { "repeat", 0 },
+    { "rising", 0 },      { "trending", 0 },
 };
 /* E: tests, results and findings. */
 static const word W_EVAL[] = {
@@ -94,7 +95,7 @@ static const word W_ASSESS[] = {
 static const word W_TREAT[] = {
     { "continue", 0 },     { "continued", 0 },    { "continues", 0 },    { "continuing", 0 },
     { "start", 0 },        { "started", 0 },      { "starting", 0 },     { "initiate", 1 },
-    { "increase", 0 },     { "increased", 0 },    { "decrease", 0 },     { "decreased", 0 },
+    { "increase", 0 },     { "decrease", 0 },     { "intravenous", 0 },  { "iv", 0 },
     { "titrate", 1 },      { "adjust", 0 },       { "adjusted", 0 },     { "reduce", 0 },
     { "discontinue", 1 },  { "stop", 0 },         { "stopped", 0 },      { "switch", 0 },
     { "switched", 0 },     { "resume", 0 },       { "resumed", 0 },      { "refer", 0 },
@@ -114,6 +115,10 @@ static const char *const DOSE_UNITS[] = { "mg", "mcg", "g", "ml", "units", "unit
                                           "cap", "caps", "capsule", "capsules", "l", "lpm" };
 static const char *const FREQ[] = { "bid", "tid", "qid", "qd", "qhs", "qam", "qpm", "prn", "q12h",
                                     "q8h", "q6h", "q4h", "daily" };
+static const char *const STOP[] = { "to", "of", "at", "by", "the", "and", "with", "on", "in",
+                                    "for", "a", "from", "then", "or" };
+static const char *const TIME_UNITS[] = { "day", "days", "week", "weeks", "month", "months",
+                                          "year", "years", "hours", "minutes" };
 static const char *const NEG[] = { "no", "not", "without", "denies", "never", "none", "declines",
                                    "declined", "off" };
 
@@ -181,14 +186,17 @@ static mc_sec_kind sec_kind(const mc_nlp_doc *d, uint32_t s)
     return d->sections[d->sentences[s].section].kind;
 }
 
-/* Does sentence s state a diagnosis other than dx[self] (long-term drug therapy and
- * symptom codes do not count: they describe the treatment or the presentation)? */
+/* Does sentence s state a diagnosis other than dx[self]? */
 static bool other_dx_in(const run *r, uint32_t self, uint32_t s)
 {
     const mc_nlp_sentence *se = &r->doc->sentences[s];
     for (uint32_t i = 0; i < r->n_dx; i++) {
         const mc_coded *c = &r->dx[i];
-        if (i == self || !strncmp(c->code, "Z79", 3) || c->code[0] == 'R')
+        /* status and encounter codes (Z), symptoms (R) and infectious agents (B95-B97,
+         * Section I.C.1) describe the presentation or the care, not another problem;
+         * a Z code with an HCC (amputation, dialysis status) is one */
+        bool agent = c->code[0] == 'B' && c->code[1] == '9' && c->code[2] >= '5' && c->code[2] <= '7';
+        if (i == self || ((c->code[0] == 'Z' || c->code[0] == 'R' || agent) && !c->hcc))
             continue;
         for (uint32_t j = 0; j < c->n_evidence; j++)
             if (c->evidence[j].start >= se->start && c->evidence[j].start < se->end)
@@ -204,13 +212,32 @@ typedef struct ev_acc {
     unsigned met;
 } ev_acc;
 
+/* Only spaces or a comma between two spans of the same line. */
+static bool adjacent(const char *text, uint32_t a, uint32_t b)
+{
+    for (uint32_t i = a; i < b; i++)
+        if (text[i] != ' ' && text[i] != ',')
+            return false;
+    return true;
+}
+
 static void add_ev(ev_acc *a, unsigned crit, uint32_t start, uint32_t end, const char *what,
                    const char *where)
 {
-    for (uint32_t i = 0; i < a->n; i++)
-        if (a->ev[i].criterion == crit && a->ev[i].span.start == start && a->ev[i].span.end == end)
-            return;
     a->met |= crit;
+    for (uint32_t i = 0; i < a->n; i++) {
+        mc_meat_evidence *x = &a->ev[i];
+        if (x->criterion != crit)
+            continue;
+        if (start >= x->span.start && end <= x->span.end)
+            return; /* already covered */
+        /* "Monofilament exam shows": neighbouring words of one criterion are one span */
+        if (start >= x->span.start && start <= x->span.end + 2 && end > x->span.end &&
+            adjacent(a->r->text, x->span.end, start)) {
+            x->span.end = end;
+            return;
+        }
+    }
     if (a->n == MAX_EV)
         return;
     mc_meat_evidence *e = &a->ev[a->n++];
@@ -260,7 +287,10 @@ static void scan(ev_acc *a, uint32_t t0, uint32_t t1, const char *where)
             (in_list(nx->norm, DOSE_UNITS, sizeof DOSE_UNITS / sizeof DOSE_UNITS[0]) ||
              in_list(nx->norm, FREQ, sizeof FREQ / sizeof FREQ[0]))) {
             /* "metformin 500 mg": the drug word before the dose belongs to the evidence */
-            uint32_t s = t > t0 && !(d->tokens[t - 1].flags & NLP_TOK_DIGIT) ? t - 1 : t;
+            uint32_t s = t > t0 && !(d->tokens[t - 1].flags & NLP_TOK_DIGIT) &&
+                                 !in_list(d->tokens[t - 1].norm, STOP, sizeof STOP / sizeof STOP[0])
+                             ? t - 1
+                             : t;
             if (!negated_before(d, s, t0))
                 add_ev(a, MC_MEAT_T, d->tokens[s].start, nx->end, "medication dose", where);
             continue;
@@ -288,13 +318,16 @@ static void scan(ev_acc *a, uint32_t t0, uint32_t t1, const char *where)
         } else if (IN_WORDS(tk, W_EVAL)) {
             if (negated_before(d, t, t0))
                 continue;
-            /* a value right after the test name belongs to the evidence ("A1c 7.8") */
+            /* a value right after the test name belongs to the evidence ("A1c 7.8",
+             * "A1c of 7.8", "ejection fraction 35"), not a time ("creatinine in 3 months") */
             uint32_t e = tk->end;
-            for (uint32_t k = t + 1; k < t1 && k <= t + 3; k++)
-                if (d->tokens[k].flags & NLP_TOK_DIGIT) {
-                    e = d->tokens[k].end;
-                    break;
-                }
+            if (t + 1 < t1 && (d->tokens[t + 1].flags & NLP_TOK_DIGIT))
+                e = d->tokens[t + 1].end;
+            else if (t + 2 < t1 && (d->tokens[t + 2].flags & NLP_TOK_DIGIT) &&
+                     !(t + 3 < t1 && in_list(d->tokens[t + 3].norm, TIME_UNITS,
+                                             sizeof TIME_UNITS / sizeof TIME_UNITS[0])) &&
+                     !IN_WORDS(&d->tokens[t + 1], W_EVAL))
+                e = d->tokens[t + 2].end;
             add_ev(a, MC_MEAT_E, tk->start, e, "test or finding", where);
         } else if (IN_WORDS(tk, W_TREAT)) {
             if (!negated_before(d, t, t0))
@@ -373,6 +406,27 @@ static void meat_span(ev_acc *a, uint32_t self, mc_coder_span sp)
         scan(a, d->sentences[q].tok_first, d->sentences[q].tok_first + d->sentences[q].tok_count,
              "in the lines that follow");
     }
+}
+
+/*
+ * Is this statement of dx[self] part of a longer statement of another code of
+ * the same category ("Type 2 diabetes mellitus" inside "Type 2 diabetes
+ * mellitus with diabetic polyneuropathy")? Then its context is about that
+ * code, not this one.
+ */
+static bool inside_other(const run *r, uint32_t self, mc_coder_span sp)
+{
+    for (uint32_t i = 0; i < r->n_dx; i++) {
+        const mc_coded *c = &r->dx[i];
+        if (i == self || strncmp(c->code, r->dx[self].code, 3) != 0)
+            continue;
+        for (uint32_t j = 0; j < c->n_evidence; j++) {
+            mc_coder_span o = c->evidence[j];
+            if (o.start <= sp.start && o.end >= sp.end && o.end - o.start > sp.end - sp.start)
+                return true;
+        }
+    }
+    return false;
 }
 
 /* Where the condition was stated, for the query: "the past medical history, the problem list". */
@@ -465,7 +519,8 @@ void mc__cac_hcc(run *r)
         a.n = 0;
         a.met = 0;
         for (uint32_t j = 0; j < c->n_evidence; j++)
-            meat_span(&a, i, c->evidence[j]);
+            if (!inside_other(r, i, c->evidence[j]))
+                meat_span(&a, i, c->evidence[j]);
         h->meat = a.met;
         if (a.n) {
             mc_meat_evidence *ev = mc__arena_alloc(&r->arena, a.n * sizeof *ev);
