@@ -23,7 +23,7 @@ typedef struct hit {
 } hit;
 
 typedef struct hits {
-    hit h[64];
+    hit h[256];
     uint32_t n;
 } hits;
 
@@ -77,7 +77,7 @@ static bool near_words(const run *r, const uint32_t *w, uint8_t nw, uint32_t t, 
 
 /* Phrases of one kind anchored in the sentence's tokens. */
 static void collect(const run *r, const mc__pax *x, bool bps, uint8_t kind, uint32_t s0,
-                    uint32_t s1, hits *out)
+                    uint32_t s1, const hits *ops, hits *out)
 {
     const uint64_t *an = bps ? x->bp_anchor : x->anchor;
     uint32_t nan = bps ? x->n_bp_anchor : x->n_anchor;
@@ -101,8 +101,14 @@ static void collect(const run *r, const mc__pax *x, bool bps, uint8_t kind, uint
                 uint32_t item = (uint32_t)an[i];
                 const uint32_t *w;
                 uint8_t nw;
-                bool own = false;
+                bool own = true; /* a word's own stem; an abbreviation's expansion */
                 if (bps) {
+                    /* only body parts of the tables the sentence's root operations name */
+                    bool want = false;
+                    for (uint32_t j = 0; j < ops->n && !want; j++)
+                        want = tables_match(&x->rules[ops->h[j].item], x->bps[item].table);
+                    if (!want)
+                        continue;
                     w = x->bps[item].w;
                     nw = x->bps[item].nw;
                 } else {
@@ -110,7 +116,6 @@ static void collect(const run *r, const mc__pax *x, bool bps, uint8_t kind, uint
                         continue;
                     w = x->rules[item].w;
                     nw = x->rules[item].nw;
-                    own = kind == K_OP;
                 }
                 uint32_t f, l;
                 if (!tok_is(r, t, (uint32_t)(an[i] >> 32), own) ||
@@ -119,7 +124,7 @@ static void collect(const run *r, const mc__pax *x, bool bps, uint8_t kind, uint
                 bool dup = false;
                 for (uint32_t j = 0; j < out->n && !dup; j++)
                     dup = out->h[j].item == item && out->h[j].first == f && out->h[j].last == l;
-                if (!dup && out->n < 64)
+                if (!dup && out->n < 256)
                     out->h[out->n++] = (hit){ item, f, l };
             }
         }
@@ -458,8 +463,23 @@ typedef struct bpc {
     uint8_t nw, rank;
 } bpc;
 
-static uint32_t body_candidates(const build *bd, const pax_rule *opr, const hits *bps, bpc *out,
-                                uint32_t cap)
+/* Is a body part hit usable for this root operation: near it, and not the words of another? */
+static bool bp_usable(const build *bd, const hits *ops, const hit *h, char section)
+{
+    uint32_t maxd = section == 'B' ? 5 : 10;
+    if (dist(h, bd->op) > maxd)
+        return false;
+    for (uint32_t j = 0; j < ops->n; j++) {
+        const hit *o = &ops->h[j];
+        if ((o->first != bd->op->first || o->last != bd->op->last) && dist(o, h) == 0 &&
+            dist(bd->op, h) != 0)
+            return false;
+    }
+    return true;
+}
+
+static uint32_t body_candidates(const build *bd, const pax_rule *opr, const hits *ops,
+                                const hits *bps, bpc *out, uint32_t cap)
 {
     uint32_t n = 0;
     if (opr->val[0][0]) {
@@ -479,7 +499,7 @@ static uint32_t body_candidates(const build *bd, const pax_rule *opr, const hits
     const hit *best = NULL;
     for (uint32_t i = 0; i < bps->n; i++) {
         const pax_bp *b = &bd->x->bps[bps->h[i].item];
-        if (!tables_match(opr, b->table))
+        if (!tables_match(opr, b->table) || !bp_usable(bd, ops, &bps->h[i], b->table[0]))
             continue;
         const pax_bp *bb = best ? &bd->x->bps[best->item] : NULL;
         if (!best || b->nw > bb->nw || (b->nw == bb->nw && b->rank > bb->rank) ||
@@ -504,8 +524,9 @@ static uint32_t body_candidates(const build *bd, const pax_rule *opr, const hits
     return n;
 }
 
-static bool code_op(run *r, const mc__pax *x, uint32_t s, const hit *op, const hits *ax,
-                    const hits *bps, bool quiet, char coded[][8], uint32_t *n_coded)
+static bool code_op(run *r, const mc__pax *x, uint32_t s, const hit *op, const hits *ops,
+                    const hits *ax, const hits *bps, bool quiet, char coded[][8],
+                    uint32_t *n_coded)
 {
     bool done = false;
     const pax_rule *opr = &x->rules[op->item];
@@ -528,7 +549,7 @@ static bool code_op(run *r, const mc__pax *x, uint32_t s, const hit *op, const h
         return true; /* decided: not coded */
     }
     bpc cand[16];
-    uint32_t nc = body_candidates(&bd, opr, bps, cand, 16);
+    uint32_t nc = body_candidates(&bd, opr, ops, bps, cand, 16);
     if (!nc) {
         if (!quiet && (!strchr(opr->tab[0], '?') || opr->tab[0][0] == '0'))
             mc__cac_query(r, about,
@@ -563,6 +584,10 @@ static bool code_op(run *r, const mc__pax *x, uint32_t s, const hit *op, const h
         }
         for (uint32_t i = 0; i < nc && !npick; i++)
             if (!cand[i].side && sd == 0 && nc == 1)
+                pick[npick++] = i;
+        /* imaging of paired organs without a side: both (the study covers both) */
+        for (uint32_t i = 0; i < nc && !npick; i++)
+            if (sd == 0 && cand[i].side == 'B' && cand[i].table[0] == 'B')
                 pick[npick++] = i;
         if (!npick) {
             if (!quiet)
@@ -636,8 +661,7 @@ static void drop_integral(run *r, const char (*coded)[8], uint32_t n_coded, uint
                 if (!strcmp(m, c->code))
                     continue;
                 /* inspection beside a definitive procedure of the body system */
-                drop = c->code[0] == '0' && c->code[2] == 'J' && m[0] == '0' && m[2] != 'J' &&
-                       c->code[1] == m[1];
+                drop = c->code[0] == '0' && c->code[2] == 'J' && m[0] == '0' && m[2] != 'J';
                 /* a title match of the same table that the axes decided otherwise */
                 drop |= !memcmp(c->code, m, 3) && strncmp(c->rationale, "ICD-10-PCS table ", 17) == 0 &&
                         !strchr(c->rationale, ';');
@@ -679,14 +703,14 @@ void mc__cac_pcs_axis(run *r)
     for (uint32_t s = 0; s < r->doc->n_sentences && !r->err; s++) {
         const mc_nlp_sentence *se = &r->doc->sentences[s];
         uint32_t s0 = se->tok_first, s1 = se->tok_first + se->tok_count;
-        collect(r, x, false, K_OP, s0, s1, ops);
+        collect(r, x, false, K_OP, s0, s1, NULL, ops);
         if (!ops->n)
             continue;
-        collect(r, x, false, K_AX, s0, s1, ax);
-        collect(r, x, true, 0, s0, s1, bps);
+        collect(r, x, false, K_AX, s0, s1, NULL, ax);
+        collect(r, x, true, 0, s0, s1, ops, bps);
         char coded[64][8];
         uint32_t n_coded = 0;
-        bool done[64] = { false }, any = false;
+        bool done[256] = { false }, any = false;
         for (int pass = 0; pass < 2; pass++)
             for (uint32_t i = 0; i < ops->n; i++) {
                 const hit *h = &ops->h[i];
@@ -710,7 +734,7 @@ void mc__cac_pcs_axis(run *r)
                     covered = done[j] && dist(&ops->h[j], h) == 0;
                 if (covered)
                     continue;
-                done[i] = code_op(r, x, s, h, ax, bps, pass == 0, coded, &n_coded);
+                done[i] = code_op(r, x, s, h, ops, ax, bps, pass == 0, coded, &n_coded);
                 any |= done[i];
             }
         if (any)
