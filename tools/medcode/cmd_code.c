@@ -3,6 +3,7 @@
 
 #include "base/base_int.h"
 #include "medcode/coder.h"
+#include "medcode/risk.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -11,15 +12,48 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: medcode code [--setting inpatient|outpatient] [--year Y] [--json] "
-               "[--jsonl] FILE|-\n"
+    fprintf(f, "usage: medcode code [--setting inpatient|outpatient] [--year Y] [--hcc] "
+               "[--hcc-model V28|V24] [--json] [--jsonl] FILE|-\n"
                "Reads a UTF-8 clinical note and prints ICD-10-CM diagnosis and ICD-10-PCS\n"
                "procedure codes, each with the note text that supports it.\n"
                "  --setting S   inpatient (uncertain diagnoses coded as established) or\n"
                "                outpatient (the default: signs and symptoms instead)\n"
                "  --year Y      fiscal year of the code set (default: newest bundle)\n"
+               "  --hcc         annotate diagnoses with their CMS-HCC (V28) and check the\n"
+               "                note's MEAT support (monitored, evaluated, assessed, treated)\n"
+               "  --hcc-model M V28 (default) or V24; implies --hcc\n"
                "  --json        one JSON document\n"
                "  --jsonl       input and output one JSON object per line: {\"id\":..,\"text\":..}\n");
+}
+
+static void print_hcc(const mc_coded_hcc *h, const char *text, const char *model)
+{
+    for (uint32_t k = 0; k < h->n_hcc; k++) {
+        const mc_coded_hcc_ref *x = &h->hcc[k];
+        printf("           HCC %s %u %.*s", model, x->hcc, (int)x->label.n, x->label.p);
+        if (x->has_coefficient)
+            printf(" (CNA %s%d.%03d)", x->coefficient_milli < 0 ? "-" : "",
+                   abs(x->coefficient_milli) / 1000, abs(x->coefficient_milli) % 1000);
+        if (x->dropped_by)
+            printf("  [dropped by HCC %u]", x->dropped_by);
+        printf("\n");
+    }
+    static const char L[4] = { 'M', 'E', 'A', 'T' };
+    printf("           MEAT:");
+    if (!h->meat)
+        printf(" none%s", h->query ? " (query below)" : "");
+    for (int k = 0; k < 4; k++)
+        if (h->meat & (1u << k))
+            printf(" %c", L[k]);
+    printf("\n");
+    for (uint32_t j = 0; j < h->n_evidence; j++) {
+        const mc_meat_evidence *e = &h->evidence[j];
+        int k = e->criterion == MC_MEAT_M ? 0 : e->criterion == MC_MEAT_E ? 1
+                                            : e->criterion == MC_MEAT_A ? 2
+                                                                        : 3;
+        printf("             %c \"%.*s\" @%u: %s\n", L[k], (int)(e->span.end - e->span.start),
+               text + e->span.start, e->span.start, e->why);
+    }
 }
 
 static void print_human(const mc_coder_result *r, const char *text)
@@ -43,6 +77,8 @@ static void print_human(const mc_coder_result *r, const char *text)
                 printf("           \"%.*s\" @%u\n", (int)(c->evidence[j].end - c->evidence[j].start),
                        text + c->evidence[j].start, c->evidence[j].start);
             printf("           %s\n", c->rationale);
+            if (c->hcc)
+                print_hcc(c->hcc, text, r->hcc == MC_CODER_HCC_V24 ? "V24" : "V28");
         }
     }
     if (r->n_queries) {
@@ -124,6 +160,14 @@ MC_COMMAND(code, "code a clinical note: ICD-10-CM and ICD-10-PCS codes with evid
             if (!cli_parse_int("--year", i + 1 < argc ? argv[i + 1] : NULL, 2015, 2100, &year))
                 return CLI_USAGE;
             i++;
+        } else if (!strcmp(argv[i], "--hcc")) {
+            if (o.hcc == MC_CODER_HCC_OFF)
+                o.hcc = MC_CODER_HCC_V28;
+        } else if (!strcmp(argv[i], "--hcc-model") && i + 1 < argc) {
+            mc_hcc_model hm;
+            if (mc_hcc_model_parse(argv[++i], &hm))
+                return cli_fail("--hcc-model: '%s' is neither V28 nor V24", argv[i]);
+            o.hcc = hm == MC_HCC_V24 ? MC_CODER_HCC_V24 : MC_CODER_HCC_V28;
         } else if (!strcmp(argv[i], "--json")) {
             json = true;
         } else if (!strcmp(argv[i], "--jsonl")) {
@@ -162,9 +206,20 @@ MC_COMMAND(code, "code a clinical note: ICD-10-CM and ICD-10-PCS codes with evid
         free(text);
         return cli_fail("%s", diag.msg);
     }
+    mc_risk *risk = NULL;
+    if (o.hcc != MC_CODER_HCC_OFF) {
+        if (mc_risk_open(b, &risk, &diag)) {
+            mc_coder_close(c);
+            mc_bundle_close(b);
+            free(text);
+            return cli_fail("--hcc: %s", diag.msg);
+        }
+        o.risk = risk;
+    }
     if (jsonl) {
         FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
         if (!f) {
+            mc_risk_close(risk);
             mc_coder_close(c);
             mc_bundle_close(b);
             return cli_fail("cannot open %s", path);
@@ -187,6 +242,7 @@ MC_COMMAND(code, "code a clinical note: ICD-10-CM and ICD-10-PCS codes with evid
         if (f != stdin)
             fclose(f);
         fflush(stdout);
+        mc_risk_close(risk);
         mc_coder_close(c);
         mc_bundle_close(b);
         return rc;
@@ -195,6 +251,7 @@ MC_COMMAND(code, "code a clinical note: ICD-10-CM and ICD-10-PCS codes with evid
     rc = mc_coder_run(c, text, n, &o, &res, &diag);
     if (rc) {
         free(text);
+        mc_risk_close(risk);
         mc_coder_close(c);
         mc_bundle_close(b);
         return cli_fail("%s: %s", path, diag.msg);
@@ -215,6 +272,7 @@ MC_COMMAND(code, "code a clinical note: ICD-10-CM and ICD-10-PCS codes with evid
     }
     mc_coder_result_free(res);
     free(text);
+    mc_risk_close(risk);
     mc_coder_close(c);
     mc_bundle_close(b);
     return rc;
