@@ -39,7 +39,7 @@
 #include <stdio.h>
 #include <string.h>
 
-enum { MAX_EV = 16, MAX_FOLLOW = 6 };
+enum { MAX_EV = 16, MAX_FOLLOW = 6, MAX_ITEM = 8 };
 
 typedef struct word {
     const char *w;
@@ -125,7 +125,7 @@ static const char *const NEG[] = { "no", "not", "without", "denies", "never", "n
 static bool in_list(const char *w, const char *const *l, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if (!strcmp(w, l[i]))
+        if (w[0] == l[i][0] && !strcmp(w, l[i]))
             return true;
     return false;
 }
@@ -133,6 +133,8 @@ static bool in_list(const char *w, const char *const *l, size_t n)
 static bool in_words(const char *w, size_t len, const word *l, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
+        if (w[0] != l[i].w[0])
+            continue;
         size_t k = strlen(l[i].w);
         if (l[i].prefix ? len >= k && !memcmp(w, l[i].w, k) : len == k && !memcmp(w, l[i].w, k))
             return true;
@@ -140,6 +142,30 @@ static bool in_words(const char *w, size_t len, const word *l, size_t n)
     return false;
 }
 #define IN_WORDS(t, arr) in_words((t)->norm, (t)->len, arr, sizeof arr / sizeof arr[0])
+#define IN_LIST(w, arr) in_list((w), arr, sizeof arr / sizeof arr[0])
+
+/* Word classes of a token, computed once per token and run. */
+enum {
+    C_M = 1, C_E = 2, C_A = 4, C_T = 8, C_NEG = 16, C_UNIT = 32, C_FREQ = 64, C_STOP = 128,
+    C_TIME = 256, C_DONE = 0x8000,
+};
+
+static unsigned classify(const mc_nlp_token *tk)
+{
+    unsigned c = C_DONE;
+    if (!tk->len)
+        return c;
+    c |= IN_WORDS(tk, W_MONITOR) ? C_M : 0;
+    c |= IN_WORDS(tk, W_EVAL) ? C_E : 0;
+    c |= IN_WORDS(tk, W_ASSESS) ? C_A : 0;
+    c |= IN_WORDS(tk, W_TREAT) ? C_T : 0;
+    c |= IN_LIST(tk->norm, NEG) ? C_NEG : 0;
+    c |= IN_LIST(tk->norm, DOSE_UNITS) ? C_UNIT : 0;
+    c |= IN_LIST(tk->norm, FREQ) ? C_FREQ : 0;
+    c |= IN_LIST(tk->norm, STOP) ? C_STOP : 0;
+    c |= IN_LIST(tk->norm, TIME_UNITS) ? C_TIME : 0;
+    return c;
+}
 
 /* Sentence holding byte pos (sentences are in text order); n_sentences when none. */
 static uint32_t sentence_at(const mc_nlp_doc *d, uint32_t pos)
@@ -207,6 +233,7 @@ static bool other_dx_in(const run *r, uint32_t self, uint32_t s)
 
 typedef struct ev_acc {
     run *r;
+    uint16_t *cls; /* per token: classify() result, 0 = not yet */
     mc_meat_evidence ev[MAX_EV];
     uint32_t n;
     unsigned met;
@@ -247,10 +274,17 @@ static void add_ev(ev_acc *a, unsigned crit, uint32_t start, uint32_t end, const
     e->why = where ? mc__cac_printf(a->r, "%s %s", what, where) : what;
 }
 
-static bool negated_before(const mc_nlp_doc *d, uint32_t t, uint32_t t0)
+static unsigned cls(ev_acc *a, uint32_t t)
+{
+    if (!a->cls[t])
+        a->cls[t] = (uint16_t)classify(&a->r->doc->tokens[t]);
+    return a->cls[t];
+}
+
+static bool negated_before(ev_acc *a, uint32_t t, uint32_t t0)
 {
     for (uint32_t k = t > t0 + 2 ? t - 2 : t0; k < t; k++)
-        if (in_list(d->tokens[k].norm, NEG, sizeof NEG / sizeof NEG[0]))
+        if (cls(a, k) & C_NEG)
             return true;
     return false;
 }
@@ -283,40 +317,41 @@ static void scan(ev_acc *a, uint32_t t0, uint32_t t1, const char *where)
     for (uint32_t t = t0; t < t1; t++) {
         const mc_nlp_token *tk = &d->tokens[t];
         const mc_nlp_token *nx = t + 1 < t1 ? &d->tokens[t + 1] : NULL;
-        if ((tk->flags & NLP_TOK_DIGIT) && nx &&
-            (in_list(nx->norm, DOSE_UNITS, sizeof DOSE_UNITS / sizeof DOSE_UNITS[0]) ||
-             in_list(nx->norm, FREQ, sizeof FREQ / sizeof FREQ[0]))) {
+        unsigned c = cls(a, t);
+        if ((tk->flags & NLP_TOK_DIGIT) && nx && (cls(a, t + 1) & (C_UNIT | C_FREQ))) {
             /* "metformin 500 mg": the drug word before the dose belongs to the evidence */
             uint32_t s = t > t0 && !(d->tokens[t - 1].flags & NLP_TOK_DIGIT) &&
-                                 !in_list(d->tokens[t - 1].norm, STOP, sizeof STOP / sizeof STOP[0])
+                                 !(cls(a, t - 1) & C_STOP)
                              ? t - 1
                              : t;
-            if (!negated_before(d, s, t0))
+            if (!negated_before(a, s, t0))
                 add_ev(a, MC_MEAT_T, d->tokens[s].start, nx->end, "medication dose", where);
             continue;
         }
-        if (in_list(tk->norm, FREQ, sizeof FREQ / sizeof FREQ[0]) && strcmp(tk->norm, "daily")) {
-            if (!negated_before(d, t, t0))
+        if ((c & C_FREQ) && strcmp(tk->norm, "daily")) {
+            if (!negated_before(a, t, t0))
                 add_ev(a, MC_MEAT_T, tk->start, tk->end, "medication frequency", where);
             continue;
         }
+        if (!(c & (C_M | C_E | C_A | C_T)) && tk->norm[0] != 'f' && tk->norm[0] != 'x')
+            continue;
         if (!strcmp(tk->norm, "follow") && nx && !strcmp(nx->norm, "up")) {
             add_ev(a, MC_MEAT_M, tk->start, nx->end, "follow-up", where);
             t++;
             continue;
         }
         if (!strcmp(tk->norm, "x") && nx && !strcmp(nx->norm, "ray")) {
-            if (!negated_before(d, t, t0))
+            if (!negated_before(a, t, t0))
                 add_ev(a, MC_MEAT_E, tk->start, nx->end, "test or finding", where);
             t++;
             continue;
         }
-        if (IN_WORDS(tk, W_MONITOR)) {
+        if (c & C_M) {
             add_ev(a, MC_MEAT_M, tk->start, tk->end, "monitoring word", where);
-        } else if (IN_WORDS(tk, W_ASSESS)) {
+        } else if (c & C_A) {
             add_ev(a, MC_MEAT_A, tk->start, tk->end, "status or discussion", where);
-        } else if (IN_WORDS(tk, W_EVAL)) {
-            if (negated_before(d, t, t0))
+        } else if (c & C_E) {
+            if (negated_before(a, t, t0))
                 continue;
             /* a value right after the test name belongs to the evidence ("A1c 7.8",
              * "A1c of 7.8", "ejection fraction 35"), not a time ("creatinine in 3 months") */
@@ -324,13 +359,11 @@ static void scan(ev_acc *a, uint32_t t0, uint32_t t1, const char *where)
             if (t + 1 < t1 && (d->tokens[t + 1].flags & NLP_TOK_DIGIT))
                 e = d->tokens[t + 1].end;
             else if (t + 2 < t1 && (d->tokens[t + 2].flags & NLP_TOK_DIGIT) &&
-                     !(t + 3 < t1 && in_list(d->tokens[t + 3].norm, TIME_UNITS,
-                                             sizeof TIME_UNITS / sizeof TIME_UNITS[0])) &&
-                     !IN_WORDS(&d->tokens[t + 1], W_EVAL))
+                     !(t + 3 < t1 && (cls(a, t + 3) & C_TIME)) && !(cls(a, t + 1) & C_E))
                 e = d->tokens[t + 2].end;
             add_ev(a, MC_MEAT_E, tk->start, e, "test or finding", where);
-        } else if (IN_WORDS(tk, W_TREAT)) {
-            if (!negated_before(d, t, t0))
+        } else if (c & C_T) {
+            if (!negated_before(a, t, t0))
                 add_ev(a, MC_MEAT_T, tk->start, tk->end, "treatment", where);
         }
     }
@@ -378,12 +411,15 @@ static void meat_span(ev_acc *a, uint32_t self, mc_coder_span sp)
     clause(d, s, sp.start, sp.end, &t0, &t1);
     scan(a, t0, t1, "in the same sentence");
     /* the list item it opens or belongs to */
+    /* (an item is at most MAX_ITEM sentences: a bullet long before is not this item's) */
     uint32_t sec = d->sentences[s].section, first = s;
-    while (first > 0 && d->sentences[first - 1].section == sec && !item_start(d, first))
+    while (first > 0 && s - first < MAX_ITEM && d->sentences[first - 1].section == sec &&
+           !item_start(d, first))
         first--;
     if (item_start(d, first)) {
         uint32_t last = s + 1;
-        while (last < d->n_sentences && d->sentences[last].section == sec && !item_start(d, last))
+        while (last < d->n_sentences && last - first < MAX_ITEM &&
+               d->sentences[last].section == sec && !item_start(d, last))
             last++;
         for (uint32_t q = first; q < last; q++)
             if (q != s)
@@ -509,6 +545,12 @@ void mc__cac_hcc(run *r)
         }
     }
     /* MEAT */
+    uint16_t *cls_cache = mc__arena_alloc(&r->arena, (size_t)(r->doc->n_tokens + 1) * sizeof *cls_cache);
+    if (!cls_cache) {
+        r->err = MC_ELIMIT;
+        return;
+    }
+    memset(cls_cache, 0, (size_t)(r->doc->n_tokens + 1) * sizeof *cls_cache);
     for (uint32_t i = 0; i < r->n_dx && !r->err; i++) {
         mc_coded_hcc *h = ann[i];
         if (!h)
@@ -516,6 +558,7 @@ void mc__cac_hcc(run *r)
         const mc_coded *c = &r->dx[i];
         ev_acc a;
         a.r = r;
+        a.cls = cls_cache;
         a.n = 0;
         a.met = 0;
         for (uint32_t j = 0; j < c->n_evidence; j++)
