@@ -69,7 +69,7 @@ static const word W_EVAL[] = {
     { "hgb", 0 },        { "hematocrit", 0 },   { "ferritin", 0 },    { "psa", 0 },
     { "cd4", 0 },        { "culture", 1 },      { "urinalysis", 0 },  { "microalbumin", 1 },
     { "albuminuria", 0 }, { "uacr", 0 },        { "platelet", 1 },    { "wbc", 0 },
-    { "labs", 0 },       { "lab", 0 },          { "results", 0 },     { "result", 0 },
+    { "labs", 0 },       { "lab", 0 },          { "results", 0 },     { "resulted", 0 },
     { "imaging", 0 },    { "scan", 0 },         { "angiogram", 1 },   { "catheterization", 0 },
     { "colonoscopy", 0 }, { "endoscopy", 0 },   { "eeg", 0 },         { "emg", 0 },
     { "mammogram", 0 },  { "oximetry", 0 },     { "saturation", 0 },  { "spo2", 0 },
@@ -104,7 +104,7 @@ static const word W_TREAT[] = {
     { "meds", 0 },         { "therapy", 0 },      { "insulin", 0 },      { "dialysis", 0 },
     { "hemodialysis", 0 }, { "chemotherapy", 0 }, { "chemo", 0 },        { "radiation", 0 },
     { "transfusion", 0 },  { "surgery", 0 },      { "oxygen", 0 },       { "inhaler", 1 },
-    { "injection", 1 },    { "infusion", 0 },     { "diet", 0 },         { "dose", 0 },
+    { "injection", 1 },    { "infusion", 0 },     { "dieting", 0 },      { "dose", 0 },
     { "dosage", 0 },       { "treated", 0 },      { "treating", 0 },     { "treatment", 0 },
     { "managed", 0 },      { "management", 0 },  { "regimen", 0 },      { "cpap", 0 },
     { "bipap", 0 },        { "tablet", 1 },       { "antibiotics", 0 },  { "anticoagulation", 0 },
@@ -212,17 +212,25 @@ static mc_sec_kind sec_kind(const mc_nlp_doc *d, uint32_t s)
     return d->sections[d->sentences[s].section].kind;
 }
 
+/*
+ * Is this code a problem of its own? Status and encounter codes (Z),
+ * symptoms and findings (R) and infectious agents (B95-B97, Section I.C.1)
+ * describe the presentation or the care of a problem; a Z code with an HCC
+ * (amputation, dialysis status) is one.
+ */
+static bool another_problem(const mc_coded *c)
+{
+    bool agent = c->code[0] == 'B' && c->code[1] == '9' && c->code[2] >= '5' && c->code[2] <= '7';
+    return !((c->code[0] == 'Z' || c->code[0] == 'R' || agent) && !c->hcc);
+}
+
 /* Does sentence s state a diagnosis other than dx[self]? */
 static bool other_dx_in(const run *r, uint32_t self, uint32_t s)
 {
     const mc_nlp_sentence *se = &r->doc->sentences[s];
     for (uint32_t i = 0; i < r->n_dx; i++) {
         const mc_coded *c = &r->dx[i];
-        /* status and encounter codes (Z), symptoms (R) and infectious agents (B95-B97,
-         * Section I.C.1) describe the presentation or the care, not another problem;
-         * a Z code with an HCC (amputation, dialysis status) is one */
-        bool agent = c->code[0] == 'B' && c->code[1] == '9' && c->code[2] >= '5' && c->code[2] <= '7';
-        if (i == self || ((c->code[0] == 'Z' || c->code[0] == 'R' || agent) && !c->hcc))
+        if (i == self || !another_problem(c))
             continue;
         for (uint32_t j = 0; j < c->n_evidence; j++)
             if (c->evidence[j].start >= se->start && c->evidence[j].start < se->end)
@@ -233,6 +241,7 @@ static bool other_dx_in(const run *r, uint32_t self, uint32_t s)
 
 typedef struct ev_acc {
     run *r;
+    uint32_t self; /* the diagnosis being checked */
     uint16_t *cls; /* per token: classify() result, 0 = not yet */
     mc_meat_evidence ev[MAX_EV];
     uint32_t n;
@@ -289,6 +298,37 @@ static bool negated_before(ev_acc *a, uint32_t t, uint32_t t0)
     return false;
 }
 
+/*
+ * Does the trigger at token t stand in a context that makes it not count?
+ * ConText (src/nlp/context.c) on the trigger word itself: hypothetical or
+ * family words ("return if worse", "mother was treated") always, negation
+ * ("has not been using insulin") for tests and treatments (a negated status,
+ * "not controlled", is still a status). A word that is part of another
+ * diagnosis's statement ("laryngeal edema", "asthma exacerbation") names that
+ * condition, not this one's care.
+ */
+static bool discounted(ev_acc *a, uint32_t t, unsigned crit)
+{
+    const run *r = a->r;
+    const mc_nlp_doc *d = r->doc;
+    uint32_t trig;
+    unsigned as = mc__nlp_assert(d, d->tokens[t].sentence, t, t, &trig);
+    if (as & (MC_ASSERT_HYPOTHETICAL | MC_ASSERT_FAMILY))
+        return true;
+    if ((as & MC_ASSERT_NEGATED) && (crit == MC_MEAT_T || crit == MC_MEAT_E))
+        return true;
+    uint32_t b = d->tokens[t].start, e = d->tokens[t].end;
+    for (uint32_t i = 0; i < r->n_dx; i++) {
+        const mc_coded *c = &r->dx[i];
+        if (i == a->self || !another_problem(c) || !strncmp(c->code, r->dx[a->self].code, 3))
+            continue;
+        for (uint32_t j = 0; j < c->n_evidence; j++)
+            if (c->evidence[j].start <= b && c->evidence[j].end >= e)
+                return true;
+    }
+    return false;
+}
+
 /* Codes of the note that are treatment (Z79 long-term drug therapy) or procedures, in [b, e). */
 static void treatment_codes(ev_acc *a, uint32_t b, uint32_t e, const char *where)
 {
@@ -302,12 +342,19 @@ static void treatment_codes(ev_acc *a, uint32_t b, uint32_t e, const char *where
                 add_ev(a, MC_MEAT_T, s.start, s.end, "long-term drug therapy", where);
         }
     }
-    for (uint32_t i = 0; i < r->n_px; i++)
+    /* ICD-10-PCS sections B (imaging), C (nuclear medicine) and 4 (measurement and
+     * monitoring) are evaluations; the others (medical and surgical, administration,
+     * extracorporeal therapies, radiation therapy, rehabilitation ...) treat */
+    for (uint32_t i = 0; i < r->n_px; i++) {
+        char sec = r->px[i].code[0];
+        bool eval = sec == 'B' || sec == 'C' || sec == '4';
         for (uint32_t j = 0; j < r->px[i].n_evidence; j++) {
             mc_coder_span s = r->px[i].evidence[j];
             if (s.start >= b && s.end <= e)
-                add_ev(a, MC_MEAT_T, s.start, s.end, "procedure", where);
+                add_ev(a, eval ? MC_MEAT_E : MC_MEAT_T, s.start, s.end,
+                       eval ? "diagnostic procedure" : "procedure", where);
         }
+    }
 }
 
 /* Look for MEAT words in tokens [t0, t1). */
@@ -318,13 +365,17 @@ static void scan(ev_acc *a, uint32_t t0, uint32_t t1, const char *where)
         const mc_nlp_token *tk = &d->tokens[t];
         const mc_nlp_token *nx = t + 1 < t1 ? &d->tokens[t + 1] : NULL;
         unsigned c = cls(a, t);
+        /* a header inside the sentence ("...,MEDICATIONS:, ...") is not a statement */
+        if ((tk->flags & NLP_TOK_UPPER) && tk->len > 3 && tk->end < d->n &&
+            d->text[tk->end] == ':')
+            continue;
         if ((tk->flags & NLP_TOK_DIGIT) && nx && (cls(a, t + 1) & (C_UNIT | C_FREQ))) {
             /* "metformin 500 mg": the drug word before the dose belongs to the evidence */
             uint32_t s = t > t0 && !(d->tokens[t - 1].flags & NLP_TOK_DIGIT) &&
                                  !(cls(a, t - 1) & C_STOP)
                              ? t - 1
                              : t;
-            if (!negated_before(a, s, t0))
+            if (!negated_before(a, s, t0) && !discounted(a, t, MC_MEAT_T))
                 add_ev(a, MC_MEAT_T, d->tokens[s].start, nx->end, "medication dose", where);
             continue;
         }
@@ -336,16 +387,21 @@ static void scan(ev_acc *a, uint32_t t0, uint32_t t1, const char *where)
         if (!(c & (C_M | C_E | C_A | C_T)) && tk->norm[0] != 'f' && tk->norm[0] != 'x')
             continue;
         if (!strcmp(tk->norm, "follow") && nx && !strcmp(nx->norm, "up")) {
-            add_ev(a, MC_MEAT_M, tk->start, nx->end, "follow-up", where);
+            if (!discounted(a, t, MC_MEAT_M))
+                add_ev(a, MC_MEAT_M, tk->start, nx->end, "follow-up", where);
             t++;
             continue;
         }
         if (!strcmp(tk->norm, "x") && nx && !strcmp(nx->norm, "ray")) {
-            if (!negated_before(a, t, t0))
+            if (!negated_before(a, t, t0) && !discounted(a, t, MC_MEAT_E))
                 add_ev(a, MC_MEAT_E, tk->start, nx->end, "test or finding", where);
             t++;
             continue;
         }
+        unsigned crit = (c & C_M) ? MC_MEAT_M : (c & C_A) ? MC_MEAT_A : (c & C_E) ? MC_MEAT_E
+                                                                                    : MC_MEAT_T;
+        if (discounted(a, t, crit))
+            continue;
         if (c & C_M) {
             add_ev(a, MC_MEAT_M, tk->start, tk->end, "monitoring word", where);
         } else if (c & C_A) {
@@ -558,6 +614,7 @@ void mc__cac_hcc(run *r)
         const mc_coded *c = &r->dx[i];
         ev_acc a;
         a.r = r;
+        a.self = i;
         a.cls = cls_cache;
         a.n = 0;
         a.met = 0;
