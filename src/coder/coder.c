@@ -7,6 +7,7 @@
  */
 #include "coder/coder_int.h"
 #include "coder/meat.h"
+#include "coder/pcs_axis.h"
 #include "medcode/risk.h"
 
 #include <stdarg.h>
@@ -44,6 +45,7 @@ int mc_coder_open(const mc_bundle *b, mc_coder **out, mc_diag *diag)
         c->pcs = NULL;
     if (mc_codeset_open(b, &c->cs, NULL) != MC_OK)
         c->cs = NULL;
+    c->pax = mc__pax_open(b, c->lex, c->pcs);
     *out = c;
     return MC_OK;
 }
@@ -55,6 +57,7 @@ void mc_coder_close(mc_coder *c)
     mc__lex_free(c->lex);
     mc_pcs_close(c->pcs);
     mc_codeset_close(c->cs);
+    mc__pax_free(c->pax);
     free(c->with_heads);
     free(c->with_keys);
     free(c);
@@ -488,6 +491,8 @@ int mc_coder_run(const mc_coder *c, const char *text, size_t n, const mc_coder_o
                 add_coded(&r, m);
         }
         if (!r.err)
+            mc__cac_pcs_axis(&r); /* ICD-10-PCS axis by axis (pcs_axis_run.c) */
+        if (!r.err)
             use_additional(&r);
         if (!r.err)
             mc__cac_sequence(&r);
@@ -591,6 +596,79 @@ static void json_hcc(mc__buf *b, const mc_coded_hcc *h, const char *text, size_t
     mc__buf_printf(b, "]},\"query\":%s}", h->query ? "true" : "false");
 }
 
+/*
+ * "hcc_summary": the note's HCCs after hierarchies (each with its codes and
+ * whether any of them has MEAT support) and the HCCs the hierarchies dropped.
+ */
+static void json_hcc_summary(mc__buf *b, const mc_coder_result *r)
+{
+    enum { MAXH = 256 };
+    uint16_t hh[MAXH];
+    uint32_t nh = 0;
+    for (uint32_t i = 0; i < r->n_diagnoses; i++) {
+        const mc_coded_hcc *h = r->diagnoses[i].hcc;
+        for (uint32_t k = 0; h && k < h->n_hcc; k++) {
+            bool seen = false;
+            for (uint32_t q = 0; q < nh && !seen; q++)
+                seen = hh[q] == h->hcc[k].hcc;
+            if (!seen && nh < MAXH)
+                hh[nh++] = h->hcc[k].hcc;
+        }
+    }
+    for (uint32_t q = 1; q < nh; q++) /* ascending HCC numbers */
+        for (uint32_t k = q; k > 0 && hh[k - 1] > hh[k]; k--) {
+            uint16_t tmp = hh[k];
+            hh[k] = hh[k - 1];
+            hh[k - 1] = tmp;
+        }
+    for (int pass = 0; pass < 2; pass++) {
+        mc__buf_puts(b, pass ? "],\"dropped\":[" : ",\"hcc_summary\":{\"hccs\":[");
+        bool first = true;
+        for (uint32_t q = 0; q < nh; q++) {
+            const mc_coded_hcc_ref *ref = NULL;
+            bool supported = false;
+            for (uint32_t i = 0; i < r->n_diagnoses; i++) {
+                const mc_coded_hcc *h = r->diagnoses[i].hcc;
+                for (uint32_t k = 0; h && k < h->n_hcc; k++)
+                    if (h->hcc[k].hcc == hh[q]) {
+                        ref = &h->hcc[k];
+                        supported |= h->meat != 0;
+                    }
+            }
+            if (!ref || (pass == 0) != (ref->dropped_by == 0))
+                continue;
+            if (pass) {
+                mc__buf_printf(b, "%s{\"hcc\":%u,\"by\":%u}", first ? "" : ",", ref->hcc,
+                               ref->dropped_by);
+                first = false;
+                continue;
+            }
+            mc__buf_printf(b, "%s{\"hcc\":%u,\"label\":", first ? "" : ",", ref->hcc);
+            mc__buf_json_str(b, ref->label.p ? ref->label.p : "", ref->label.n);
+            if (ref->has_coefficient) {
+                int32_t v = ref->coefficient_milli;
+                mc__buf_printf(b, ",\"coefficient\":%s%d.%03d", v < 0 ? "-" : "", abs(v) / 1000,
+                               abs(v) % 1000);
+            } else {
+                mc__buf_puts(b, ",\"coefficient\":null");
+            }
+            mc__buf_puts(b, ",\"codes\":[");
+            bool fc = true;
+            for (uint32_t i = 0; i < r->n_diagnoses; i++) {
+                const mc_coded_hcc *h = r->diagnoses[i].hcc;
+                for (uint32_t k = 0; h && k < h->n_hcc; k++)
+                    if (h->hcc[k].hcc == hh[q]) {
+                        mc__buf_printf(b, "%s\"%s\"", fc ? "" : ",", r->diagnoses[i].code);
+                        fc = false;
+                    }
+            }
+            mc__buf_printf(b, "],\"meat_supported\":%s}", supported ? "true" : "false");
+            first = false;
+        }
+    }
+    mc__buf_puts(b, "]}");
+}
+
 static void json_items(mc__buf *b, const mc_coded *it, uint32_t n, const char *text, size_t tn)
 {
     mc__buf_putc(b, '[');
@@ -636,6 +714,8 @@ int mc_coder_result_json(const mc_coder_result *r, const char *text, size_t n, c
     else
         mc__buf_puts(&b, "\"diagnoses\":");
     json_items(&b, r->diagnoses, r->n_diagnoses, text, n);
+    if (r->hcc != MC_CODER_HCC_OFF)
+        json_hcc_summary(&b, r);
     mc__buf_puts(&b, ",\"procedures\":");
     json_items(&b, r->procedures, r->n_procedures, text, n);
     mc__buf_puts(&b, ",\"queries\":[");

@@ -39,7 +39,7 @@
 #include <stdio.h>
 #include <string.h>
 
-enum { MAX_EV = 16, MAX_FOLLOW = 6 };
+enum { MAX_EV = 16, MAX_FOLLOW = 6, MAX_ITEM = 8 };
 
 typedef struct word {
     const char *w;
@@ -69,7 +69,7 @@ static const word W_EVAL[] = {
     { "hgb", 0 },        { "hematocrit", 0 },   { "ferritin", 0 },    { "psa", 0 },
     { "cd4", 0 },        { "culture", 1 },      { "urinalysis", 0 },  { "microalbumin", 1 },
     { "albuminuria", 0 }, { "uacr", 0 },        { "platelet", 1 },    { "wbc", 0 },
-    { "labs", 0 },       { "lab", 0 },          { "results", 0 },     { "result", 0 },
+    { "labs", 0 },       { "lab", 0 },          { "results", 0 },     { "resulted", 0 },
     { "imaging", 0 },    { "scan", 0 },         { "angiogram", 1 },   { "catheterization", 0 },
     { "colonoscopy", 0 }, { "endoscopy", 0 },   { "eeg", 0 },         { "emg", 0 },
     { "mammogram", 0 },  { "oximetry", 0 },     { "saturation", 0 },  { "spo2", 0 },
@@ -104,7 +104,7 @@ static const word W_TREAT[] = {
     { "meds", 0 },         { "therapy", 0 },      { "insulin", 0 },      { "dialysis", 0 },
     { "hemodialysis", 0 }, { "chemotherapy", 0 }, { "chemo", 0 },        { "radiation", 0 },
     { "transfusion", 0 },  { "surgery", 0 },      { "oxygen", 0 },       { "inhaler", 1 },
-    { "injection", 1 },    { "infusion", 0 },     { "diet", 0 },         { "dose", 0 },
+    { "injection", 1 },    { "infusion", 0 },     { "dieting", 0 },      { "dose", 0 },
     { "dosage", 0 },       { "treated", 0 },      { "treating", 0 },     { "treatment", 0 },
     { "managed", 0 },      { "management", 0 },  { "regimen", 0 },      { "cpap", 0 },
     { "bipap", 0 },        { "tablet", 1 },       { "antibiotics", 0 },  { "anticoagulation", 0 },
@@ -125,7 +125,7 @@ static const char *const NEG[] = { "no", "not", "without", "denies", "never", "n
 static bool in_list(const char *w, const char *const *l, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if (!strcmp(w, l[i]))
+        if (w[0] == l[i][0] && !strcmp(w, l[i]))
             return true;
     return false;
 }
@@ -133,6 +133,8 @@ static bool in_list(const char *w, const char *const *l, size_t n)
 static bool in_words(const char *w, size_t len, const word *l, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
+        if (w[0] != l[i].w[0])
+            continue;
         size_t k = strlen(l[i].w);
         if (l[i].prefix ? len >= k && !memcmp(w, l[i].w, k) : len == k && !memcmp(w, l[i].w, k))
             return true;
@@ -140,6 +142,30 @@ static bool in_words(const char *w, size_t len, const word *l, size_t n)
     return false;
 }
 #define IN_WORDS(t, arr) in_words((t)->norm, (t)->len, arr, sizeof arr / sizeof arr[0])
+#define IN_LIST(w, arr) in_list((w), arr, sizeof arr / sizeof arr[0])
+
+/* Word classes of a token, computed once per token and run. */
+enum {
+    C_M = 1, C_E = 2, C_A = 4, C_T = 8, C_NEG = 16, C_UNIT = 32, C_FREQ = 64, C_STOP = 128,
+    C_TIME = 256, C_DONE = 0x8000,
+};
+
+static unsigned classify(const mc_nlp_token *tk)
+{
+    unsigned c = C_DONE;
+    if (!tk->len)
+        return c;
+    c |= IN_WORDS(tk, W_MONITOR) ? C_M : 0;
+    c |= IN_WORDS(tk, W_EVAL) ? C_E : 0;
+    c |= IN_WORDS(tk, W_ASSESS) ? C_A : 0;
+    c |= IN_WORDS(tk, W_TREAT) ? C_T : 0;
+    c |= IN_LIST(tk->norm, NEG) ? C_NEG : 0;
+    c |= IN_LIST(tk->norm, DOSE_UNITS) ? C_UNIT : 0;
+    c |= IN_LIST(tk->norm, FREQ) ? C_FREQ : 0;
+    c |= IN_LIST(tk->norm, STOP) ? C_STOP : 0;
+    c |= IN_LIST(tk->norm, TIME_UNITS) ? C_TIME : 0;
+    return c;
+}
 
 /* Sentence holding byte pos (sentences are in text order); n_sentences when none. */
 static uint32_t sentence_at(const mc_nlp_doc *d, uint32_t pos)
@@ -186,17 +212,25 @@ static mc_sec_kind sec_kind(const mc_nlp_doc *d, uint32_t s)
     return d->sections[d->sentences[s].section].kind;
 }
 
+/*
+ * Is this code a problem of its own? Status and encounter codes (Z),
+ * symptoms and findings (R) and infectious agents (B95-B97, Section I.C.1)
+ * describe the presentation or the care of a problem; a Z code with an HCC
+ * (amputation, dialysis status) is one.
+ */
+static bool another_problem(const mc_coded *c)
+{
+    bool agent = c->code[0] == 'B' && c->code[1] == '9' && c->code[2] >= '5' && c->code[2] <= '7';
+    return !((c->code[0] == 'Z' || c->code[0] == 'R' || agent) && !c->hcc);
+}
+
 /* Does sentence s state a diagnosis other than dx[self]? */
 static bool other_dx_in(const run *r, uint32_t self, uint32_t s)
 {
     const mc_nlp_sentence *se = &r->doc->sentences[s];
     for (uint32_t i = 0; i < r->n_dx; i++) {
         const mc_coded *c = &r->dx[i];
-        /* status and encounter codes (Z), symptoms (R) and infectious agents (B95-B97,
-         * Section I.C.1) describe the presentation or the care, not another problem;
-         * a Z code with an HCC (amputation, dialysis status) is one */
-        bool agent = c->code[0] == 'B' && c->code[1] == '9' && c->code[2] >= '5' && c->code[2] <= '7';
-        if (i == self || ((c->code[0] == 'Z' || c->code[0] == 'R' || agent) && !c->hcc))
+        if (i == self || !another_problem(c))
             continue;
         for (uint32_t j = 0; j < c->n_evidence; j++)
             if (c->evidence[j].start >= se->start && c->evidence[j].start < se->end)
@@ -207,6 +241,8 @@ static bool other_dx_in(const run *r, uint32_t self, uint32_t s)
 
 typedef struct ev_acc {
     run *r;
+    uint32_t self; /* the diagnosis being checked */
+    uint16_t *cls; /* per token: classify() result, 0 = not yet */
     mc_meat_evidence ev[MAX_EV];
     uint32_t n;
     unsigned met;
@@ -247,11 +283,49 @@ static void add_ev(ev_acc *a, unsigned crit, uint32_t start, uint32_t end, const
     e->why = where ? mc__cac_printf(a->r, "%s %s", what, where) : what;
 }
 
-static bool negated_before(const mc_nlp_doc *d, uint32_t t, uint32_t t0)
+static unsigned cls(ev_acc *a, uint32_t t)
+{
+    if (!a->cls[t])
+        a->cls[t] = (uint16_t)classify(&a->r->doc->tokens[t]);
+    return a->cls[t];
+}
+
+static bool negated_before(ev_acc *a, uint32_t t, uint32_t t0)
 {
     for (uint32_t k = t > t0 + 2 ? t - 2 : t0; k < t; k++)
-        if (in_list(d->tokens[k].norm, NEG, sizeof NEG / sizeof NEG[0]))
+        if (cls(a, k) & C_NEG)
             return true;
+    return false;
+}
+
+/*
+ * Does the trigger at token t stand in a context that makes it not count?
+ * ConText (src/nlp/context.c) on the trigger word itself: hypothetical or
+ * family words ("return if worse", "mother was treated") always, negation
+ * ("has not been using insulin") for tests and treatments (a negated status,
+ * "not controlled", is still a status). A word that is part of another
+ * diagnosis's statement ("laryngeal edema", "asthma exacerbation") names that
+ * condition, not this one's care.
+ */
+static bool discounted(ev_acc *a, uint32_t t, unsigned crit)
+{
+    const run *r = a->r;
+    const mc_nlp_doc *d = r->doc;
+    uint32_t trig;
+    unsigned as = mc__nlp_assert(d, d->tokens[t].sentence, t, t, &trig);
+    if (as & (MC_ASSERT_HYPOTHETICAL | MC_ASSERT_FAMILY))
+        return true;
+    if ((as & MC_ASSERT_NEGATED) && (crit == MC_MEAT_T || crit == MC_MEAT_E))
+        return true;
+    uint32_t b = d->tokens[t].start, e = d->tokens[t].end;
+    for (uint32_t i = 0; i < r->n_dx; i++) {
+        const mc_coded *c = &r->dx[i];
+        if (i == a->self || !another_problem(c) || !strncmp(c->code, r->dx[a->self].code, 3))
+            continue;
+        for (uint32_t j = 0; j < c->n_evidence; j++)
+            if (c->evidence[j].start <= b && c->evidence[j].end >= e)
+                return true;
+    }
     return false;
 }
 
@@ -268,12 +342,19 @@ static void treatment_codes(ev_acc *a, uint32_t b, uint32_t e, const char *where
                 add_ev(a, MC_MEAT_T, s.start, s.end, "long-term drug therapy", where);
         }
     }
-    for (uint32_t i = 0; i < r->n_px; i++)
+    /* ICD-10-PCS sections B (imaging), C (nuclear medicine) and 4 (measurement and
+     * monitoring) are evaluations; the others (medical and surgical, administration,
+     * extracorporeal therapies, radiation therapy, rehabilitation ...) treat */
+    for (uint32_t i = 0; i < r->n_px; i++) {
+        char sec = r->px[i].code[0];
+        bool eval = sec == 'B' || sec == 'C' || sec == '4';
         for (uint32_t j = 0; j < r->px[i].n_evidence; j++) {
             mc_coder_span s = r->px[i].evidence[j];
             if (s.start >= b && s.end <= e)
-                add_ev(a, MC_MEAT_T, s.start, s.end, "procedure", where);
+                add_ev(a, eval ? MC_MEAT_E : MC_MEAT_T, s.start, s.end,
+                       eval ? "diagnostic procedure" : "procedure", where);
         }
+    }
 }
 
 /* Look for MEAT words in tokens [t0, t1). */
@@ -283,40 +364,50 @@ static void scan(ev_acc *a, uint32_t t0, uint32_t t1, const char *where)
     for (uint32_t t = t0; t < t1; t++) {
         const mc_nlp_token *tk = &d->tokens[t];
         const mc_nlp_token *nx = t + 1 < t1 ? &d->tokens[t + 1] : NULL;
-        if ((tk->flags & NLP_TOK_DIGIT) && nx &&
-            (in_list(nx->norm, DOSE_UNITS, sizeof DOSE_UNITS / sizeof DOSE_UNITS[0]) ||
-             in_list(nx->norm, FREQ, sizeof FREQ / sizeof FREQ[0]))) {
+        unsigned c = cls(a, t);
+        /* a header inside the sentence ("...,MEDICATIONS:, ...") is not a statement */
+        if ((tk->flags & NLP_TOK_UPPER) && tk->len > 3 && tk->end < d->n &&
+            d->text[tk->end] == ':')
+            continue;
+        if ((tk->flags & NLP_TOK_DIGIT) && nx && (cls(a, t + 1) & (C_UNIT | C_FREQ))) {
             /* "metformin 500 mg": the drug word before the dose belongs to the evidence */
             uint32_t s = t > t0 && !(d->tokens[t - 1].flags & NLP_TOK_DIGIT) &&
-                                 !in_list(d->tokens[t - 1].norm, STOP, sizeof STOP / sizeof STOP[0])
+                                 !(cls(a, t - 1) & C_STOP)
                              ? t - 1
                              : t;
-            if (!negated_before(d, s, t0))
+            if (!negated_before(a, s, t0) && !discounted(a, t, MC_MEAT_T))
                 add_ev(a, MC_MEAT_T, d->tokens[s].start, nx->end, "medication dose", where);
             continue;
         }
-        if (in_list(tk->norm, FREQ, sizeof FREQ / sizeof FREQ[0]) && strcmp(tk->norm, "daily")) {
-            if (!negated_before(d, t, t0))
+        if ((c & C_FREQ) && strcmp(tk->norm, "daily")) {
+            if (!negated_before(a, t, t0))
                 add_ev(a, MC_MEAT_T, tk->start, tk->end, "medication frequency", where);
             continue;
         }
+        if (!(c & (C_M | C_E | C_A | C_T)) && tk->norm[0] != 'f' && tk->norm[0] != 'x')
+            continue;
         if (!strcmp(tk->norm, "follow") && nx && !strcmp(nx->norm, "up")) {
-            add_ev(a, MC_MEAT_M, tk->start, nx->end, "follow-up", where);
+            if (!discounted(a, t, MC_MEAT_M))
+                add_ev(a, MC_MEAT_M, tk->start, nx->end, "follow-up", where);
             t++;
             continue;
         }
         if (!strcmp(tk->norm, "x") && nx && !strcmp(nx->norm, "ray")) {
-            if (!negated_before(d, t, t0))
+            if (!negated_before(a, t, t0) && !discounted(a, t, MC_MEAT_E))
                 add_ev(a, MC_MEAT_E, tk->start, nx->end, "test or finding", where);
             t++;
             continue;
         }
-        if (IN_WORDS(tk, W_MONITOR)) {
+        unsigned crit = (c & C_M) ? MC_MEAT_M : (c & C_A) ? MC_MEAT_A : (c & C_E) ? MC_MEAT_E
+                                                                                    : MC_MEAT_T;
+        if (discounted(a, t, crit))
+            continue;
+        if (c & C_M) {
             add_ev(a, MC_MEAT_M, tk->start, tk->end, "monitoring word", where);
-        } else if (IN_WORDS(tk, W_ASSESS)) {
+        } else if (c & C_A) {
             add_ev(a, MC_MEAT_A, tk->start, tk->end, "status or discussion", where);
-        } else if (IN_WORDS(tk, W_EVAL)) {
-            if (negated_before(d, t, t0))
+        } else if (c & C_E) {
+            if (negated_before(a, t, t0))
                 continue;
             /* a value right after the test name belongs to the evidence ("A1c 7.8",
              * "A1c of 7.8", "ejection fraction 35"), not a time ("creatinine in 3 months") */
@@ -324,13 +415,11 @@ static void scan(ev_acc *a, uint32_t t0, uint32_t t1, const char *where)
             if (t + 1 < t1 && (d->tokens[t + 1].flags & NLP_TOK_DIGIT))
                 e = d->tokens[t + 1].end;
             else if (t + 2 < t1 && (d->tokens[t + 2].flags & NLP_TOK_DIGIT) &&
-                     !(t + 3 < t1 && in_list(d->tokens[t + 3].norm, TIME_UNITS,
-                                             sizeof TIME_UNITS / sizeof TIME_UNITS[0])) &&
-                     !IN_WORDS(&d->tokens[t + 1], W_EVAL))
+                     !(t + 3 < t1 && (cls(a, t + 3) & C_TIME)) && !(cls(a, t + 1) & C_E))
                 e = d->tokens[t + 2].end;
             add_ev(a, MC_MEAT_E, tk->start, e, "test or finding", where);
-        } else if (IN_WORDS(tk, W_TREAT)) {
-            if (!negated_before(d, t, t0))
+        } else if (c & C_T) {
+            if (!negated_before(a, t, t0))
                 add_ev(a, MC_MEAT_T, tk->start, tk->end, "treatment", where);
         }
     }
@@ -378,12 +467,15 @@ static void meat_span(ev_acc *a, uint32_t self, mc_coder_span sp)
     clause(d, s, sp.start, sp.end, &t0, &t1);
     scan(a, t0, t1, "in the same sentence");
     /* the list item it opens or belongs to */
+    /* (an item is at most MAX_ITEM sentences: a bullet long before is not this item's) */
     uint32_t sec = d->sentences[s].section, first = s;
-    while (first > 0 && d->sentences[first - 1].section == sec && !item_start(d, first))
+    while (first > 0 && s - first < MAX_ITEM && d->sentences[first - 1].section == sec &&
+           !item_start(d, first))
         first--;
     if (item_start(d, first)) {
         uint32_t last = s + 1;
-        while (last < d->n_sentences && d->sentences[last].section == sec && !item_start(d, last))
+        while (last < d->n_sentences && last - first < MAX_ITEM &&
+               d->sentences[last].section == sec && !item_start(d, last))
             last++;
         for (uint32_t q = first; q < last; q++)
             if (q != s)
@@ -509,6 +601,12 @@ void mc__cac_hcc(run *r)
         }
     }
     /* MEAT */
+    uint16_t *cls_cache = mc__arena_alloc(&r->arena, (size_t)(r->doc->n_tokens + 1) * sizeof *cls_cache);
+    if (!cls_cache) {
+        r->err = MC_ELIMIT;
+        return;
+    }
+    memset(cls_cache, 0, (size_t)(r->doc->n_tokens + 1) * sizeof *cls_cache);
     for (uint32_t i = 0; i < r->n_dx && !r->err; i++) {
         mc_coded_hcc *h = ann[i];
         if (!h)
@@ -516,6 +614,8 @@ void mc__cac_hcc(run *r)
         const mc_coded *c = &r->dx[i];
         ev_acc a;
         a.r = r;
+        a.self = i;
+        a.cls = cls_cache;
         a.n = 0;
         a.met = 0;
         for (uint32_t j = 0; j < c->n_evidence; j++)

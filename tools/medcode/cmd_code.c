@@ -56,6 +56,37 @@ static void print_hcc(const mc_coded_hcc *h, const char *text, const char *model
     }
 }
 
+/* The note's HCCs after hierarchies, then the ones dropped. */
+static void print_hcc_summary(const mc_coder_result *r)
+{
+    const char *model = r->hcc == MC_CODER_HCC_V24 ? "V24" : "V28";
+    bool any = false;
+    for (int pass = 0; pass < 2; pass++)
+        for (uint16_t hcc = 1; hcc < 1000; hcc++) {
+            const mc_coded_hcc_ref *ref = NULL;
+            bool supported = false;
+            for (uint32_t i = 0; i < r->n_diagnoses; i++) {
+                const mc_coded_hcc *h = r->diagnoses[i].hcc;
+                for (uint32_t k = 0; h && k < h->n_hcc; k++)
+                    if (h->hcc[k].hcc == hcc) {
+                        ref = &h->hcc[k];
+                        supported |= h->meat != 0;
+                    }
+            }
+            if (!ref || (pass == 0) != (ref->dropped_by == 0))
+                continue;
+            if (!any)
+                printf("\nCMS-HCC %s, payment year %d (after hierarchies):\n", model,
+                       r->hcc_payment_year);
+            any = true;
+            if (pass)
+                printf("  HCC %u dropped by HCC %u\n", hcc, ref->dropped_by);
+            else
+                printf("  HCC %-4u %.*s%s\n", hcc, (int)ref->label.n, ref->label.p,
+                       supported ? "" : "  [no MEAT support]");
+        }
+}
+
 static void print_human(const mc_coder_result *r, const char *text)
 {
     printf("%s, FY%d\n", r->setting == MC_SETTING_INPATIENT ? "inpatient" : "outpatient", r->year);
@@ -81,6 +112,8 @@ static void print_human(const mc_coder_result *r, const char *text)
                 print_hcc(c->hcc, text, r->hcc == MC_CODER_HCC_V24 ? "V24" : "V28");
         }
     }
+    if (r->hcc != MC_CODER_HCC_OFF)
+        print_hcc_summary(r);
     if (r->n_queries) {
         printf("\nQueries:\n");
         for (uint32_t i = 0; i < r->n_queries; i++)
