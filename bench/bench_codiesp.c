@@ -780,6 +780,46 @@ static int cmp_scored(const void *a, const void *b)
  *  3. run again with the model and choose the confidence threshold that
  *     maximises micro F1 on train (T line).
  */
+/* Held-out candidates of the cross-validation folds (confidence, right?) */
+static scored *g_ho;
+static size_t g_nho, g_cap_ho;
+static double g_ho_gold;
+
+static void ho_add(float conf, bool hit)
+{
+    if (g_nho == g_cap_ho) {
+        size_t nc = g_cap_ho ? 2 * g_cap_ho : 4096;
+        scored *t = realloc(g_ho, nc * sizeof *t);
+        if (!t)
+            return;
+        g_ho = t;
+        g_cap_ho = nc;
+    }
+    g_ho[g_nho].conf = conf;
+    g_ho[g_nho++].hit = hit;
+}
+
+/* The confidence cut with the best micro F1 over g_ho; its F1 in *f1. */
+static float ho_threshold(double *f1)
+{
+    qsort(g_ho, g_nho, sizeof *g_ho, cmp_scored);
+    double tp = 0, best_f = 0;
+    float best_t = 0;
+    for (size_t i = 0; i < g_nho; i++) {
+        tp += g_ho[i].hit;
+        double p = tp / (double)(i + 1), r = g_ho_gold > 0 ? tp / g_ho_gold : 0;
+        double f = p + r ? 2 * p * r / (p + r) : 0;
+        if (f > best_f && (i + 1 == g_nho || g_ho[i + 1].conf < g_ho[i].conf)) {
+            best_f = f;
+            best_t = g_ho[i].conf;
+        }
+    }
+    *f1 = best_f;
+    printf("model: held-out candidates %zu, recall of all candidates %.3f\n", g_nho,
+           g_ho_gold > 0 ? tp / g_ho_gold : 0);
+    return best_t;
+}
+
 static int train_model(const char *dir, const mc_coder *c, const gold *td, size_t ntd,
                        const char *out_path, int fold, int nfolds, double kmin, double rmin,
                        double *heldout_f1)
@@ -1073,6 +1113,7 @@ static int train_model(const char *dir, const mc_coder *c, const gold *td, size_
         oe.setting = MC_SETTING_INPATIENT;
         oe.all_mentions = true;
         oe.model = md;
+        oe.min_confidence = 0.0001f; /* every candidate, for the held-out threshold */
         double tp = 0, np = 0, ng_all = 0;
         for (size_t di = 0; di < nn; di++) {
             if (!HELD_OUT(di))
@@ -1095,12 +1136,16 @@ static int train_model(const char *dir, const mc_coder *c, const gold *td, size_
                         g[ng++] = td[i];
                 }
             ng_all += (double)ng;
+            g_ho_gold += (double)ng;
             mc_coder_result *res = NULL;
             if (mc_coder_run(c, text, n, &oe, &res, &diag) == MC_OK) {
                 for (uint32_t i = 0; i < res->n_diagnoses; i++) {
                     bool hit = false;
                     for (size_t j = 0; j < ng && !hit; j++)
                         hit = dx_hit(g[j].code, res->diagnoses[i].code);
+                    ho_add(res->diagnoses[i].confidence, hit);
+                    if (res->diagnoses[i].confidence < md->threshold)
+                        continue;
                     tp += hit;
                     np++;
                 }
@@ -1203,28 +1248,44 @@ int main(int argc, char **argv)
         double best_f = -1, kmin = 5, rmin = 0.6;
         char cv_path[1100];
         snprintf(cv_path, sizeof cv_path, "%s.cv", model_path);
+        float cv_t = 0;
         for (size_t gi = 0; gi < sizeof grid / sizeof grid[0]; gi++) {
-            double f = 0;
+            g_nho = 0;
+            g_ho_gold = 0;
             for (int fold = 0; fold < 2; fold++) {
                 double ff = 0;
                 train_model(dir, c, tall, nall, cv_path, fold, 2, grid[gi][0], grid[gi][1], &ff);
-                f += ff / 2;
             }
+            /* the threshold is chosen on the held-out folds too */
+            double f = 0;
+            float t = ho_threshold(&f);
             printf("model: cross-validation on train: phrases in >= %.0f notes, precision >= "
-                   "%.1f: held-out F1 %.3f\n",
-                   grid[gi][0], grid[gi][1], f);
+                   "%.1f: held-out F1 %.3f at confidence >= %.3f\n",
+                   grid[gi][0], grid[gi][1], f, (double)t);
             if (f > best_f) {
                 best_f = f;
                 kmin = grid[gi][0];
                 rmin = grid[gi][1];
+                cv_t = t;
             }
         }
+        free(g_ho);
+        g_ho = NULL;
+        g_nho = g_cap_ho = 0;
         remove(cv_path);
         cv_kmin = kmin;
         cv_rmin = rmin;
         cv_f1 = best_f;
         if (train_model(dir, c, tall, nall, model_path, 0, 1, kmin, rmin, NULL) == 0 &&
-            mc_coder_model_load(c, model_path, &model, &diag) != MC_OK)
+            !getenv("CODIESP_TRAIN_T")) {
+            /* the cross-validated threshold replaces the one fitted on all of train */
+            FILE *mf = fopen(model_path, "a");
+            if (mf) {
+                fprintf(mf, "T\t%.4f\n", (double)cv_t);
+                fclose(mf);
+            }
+        }
+        if (mc__file_exists(model_path) && mc_coder_model_load(c, model_path, &model, &diag) != MC_OK)
             fprintf(stderr, "bench_codiesp: model: %s\n", diag.msg);
         printf("model learned from train in %.1f s: %s\n", (double)(mc__now_ns() - tl) / 1e9,
                model_path);
