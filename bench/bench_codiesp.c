@@ -1244,7 +1244,7 @@ int main(int argc, char **argv)
          * Phrase-learning parameters (minimum notes, minimum precision) chosen by
          * 2-fold cross-validation inside the train split; dev is never looked at.
          */
-        static const double grid[][2] = { { 2, 0.3 }, { 3, 0.3 }, { 3, 0.4 }, { 4, 0.4 }, { 4, 0.5 }, { 6, 0.5 }, { 5, 0.6 } };
+        static const double grid[][2] = { { 2, 0.7 }, { 3, 0.3 }, { 3, 0.5 }, { 4, 0.4 }, { 4, 0.5 }, { 5, 0.6 }, { 6, 0.5 } };
         double best_f = -1, kmin = 5, rmin = 0.6;
         char cv_path[1100];
         snprintf(cv_path, sizeof cv_path, "%s.cv", model_path);

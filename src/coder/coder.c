@@ -482,7 +482,8 @@ int mc_coder_run(const mc_coder *c, const char *text, size_t n, const mc_coder_o
                 continue;
             m->assert = mc__nlp_assert(r.doc, m->sentence, m->first, m->last, &m->trigger);
         }
-        mc__cac_rules(&r);
+        if (!opts->all_mentions)
+            mc__cac_rules(&r); /* annotation mode: each mention keeps its own code */
         if (getenv("MEDCODE_CODER_DEBUG"))
             for (uint32_t i = 0; i < r.n_m; i++) {
                 const lex_entry *e = mc__cac_entry(&r, r.m[i].entry);

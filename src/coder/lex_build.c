@@ -235,27 +235,41 @@ static void path_key(const iparse *ip, char *out, size_t cap)
 }
 
 /*
- * "Myocardium, myocardial": a title whose second part is one word sharing the
- * first word's stem start names alternatives. The first is matched; the
- * second becomes a synonym (an S line) so that either word in a note works.
- * Returns the length of the first part (the whole title when none).
+ * "Myocardium, myocardial", "Tuberculosis, tubercular, tuberculous": a title
+ * whose further parts are single words sharing the first word's start names
+ * alternatives. The first is matched; the others become synonyms (S lines)
+ * so that any of the words in a note works. Returns the length of the first
+ * part (the whole title when none) and the alternatives in alt/altn.
  */
-static size_t alt_split(const char *t, const char **alt)
+#define MAX_ALTS 4
+static size_t alt_split(const char *t, const char *alt[MAX_ALTS], size_t altn[MAX_ALTS], int *nalt)
 {
+    *nalt = 0;
     const char *c = strstr(t, ", ");
-    *alt = NULL;
-    if (c && !strchr(c + 2, ' ') && !strchr(c + 2, ',') && strlen(c + 2) >= 4 &&
-        !strncasecmp(t, c + 2, 3)) {
-        *alt = c + 2;
-        return (size_t)(c - t);
+    if (!c)
+        return strlen(t);
+    for (const char *p = c + 2;;) {
+        const char *e = strstr(p, ", ");
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        if (*nalt == MAX_ALTS || n < 4 || memchr(p, ' ', n) || memchr(p, ',', n) ||
+            strncasecmp(t, p, 3)) {
+            *nalt = 0;
+            return strlen(t);
+        }
+        alt[*nalt] = p;
+        altn[(*nalt)++] = n;
+        if (!e)
+            break;
+        p = e + 2;
     }
-    return strlen(t);
+    return (size_t)(c - t);
 }
 
-static void add_alt_synonym(iparse *ip, const char *first, size_t fn, const char *alt)
+static void add_alt_synonym(iparse *ip, const char *first, size_t fn, const char *alt,
+                            size_t altn)
 {
     char surface[64];
-    size_t k = mc__nlp_fold(alt, strlen(alt), surface, sizeof surface);
+    size_t k = mc__nlp_fold(alt, altn, surface, sizeof surface);
     stems s;
     memset(&s, 0, sizeof s);
     s.st = ip->w->st;
@@ -317,10 +331,13 @@ static void path_stems(iparse *ip, stems *s, int *with_split, int alt)
         /* "X, as cause of disease classified elsewhere": the agent alone (B95-B97) */
         const char *cause = strstr(t, ", as cause of");
         size_t tl = cause ? (size_t)(cause - t) : strlen(t);
-        const char *altw;
-        size_t fl = alt_split(t, &altw);
-        if (altw && fl < tl) {
-            add_alt_synonym(ip, t, fl, altw);
+        const char *altw[MAX_ALTS];
+        size_t altn[MAX_ALTS];
+        int nalt;
+        size_t fl = alt_split(t, altw, altn, &nalt);
+        if (nalt && fl < tl) {
+            for (int a = 0; a < nalt; a++)
+                add_alt_synonym(ip, t, fl, altw[a], altn[a]);
             tl = fl;
         }
         stems_add(s, t, tl);
