@@ -4,12 +4,14 @@
  * one thread: MB of note text per second, notes per second and peak
  * resident memory. Baseline measured in the same run: the clinical text
  * analysis alone (sections, sentences, tokens, assertion triggers), which is
- * the floor any coder pays before looking anything up.
+ * the floor any coder pays before looking anything up. A third row measures
+ * coding with the CMS-HCC V28 annotation and MEAT check (`code --hcc`).
  *
  *   bench_coder OUTPUT.md        (MTSAMPLES=path overrides the corpus)
  */
 #include "base/base_int.h"
 #include "medcode/coder.h"
+#include "medcode/risk.h"
 #include "nlp/nlp.h"
 
 #include <jansson.h>
@@ -108,9 +110,12 @@ int main(int argc, char **argv)
         return 1;
     }
     double open_ms = (double)(mc__now_ns() - t_open) / 1e6;
+    mc_risk *risk = NULL;
+    if (mc_risk_open(b, &risk, &diag))
+        risk = NULL; /* a bundle without risk tables: no --hcc row */
     enum { RUNS = 3 };
-    double base_s[RUNS], code_s[RUNS], wall_s[RUNS];
-    size_t codes = 0, failures = 0;
+    double base_s[RUNS], code_s[RUNS], wall_s[RUNS], hcc_s[RUNS];
+    size_t codes = 0, failures = 0, hcc_codes = 0, hcc_supported = 0, hcc_queries = 0;
     for (int run = 0; run < RUNS; run++) {
         /* baseline: text analysis only */
         uint64_t t0 = cpu_ns();
@@ -142,9 +147,31 @@ int main(int argc, char **argv)
         }
         code_s[run] = (double)(cpu_ns() - t0) / 1e9;
         wall_s[run] = (double)(mc__now_ns() - w0) / 1e9;
+        /* full coding with the HCC annotation and MEAT check */
+        hcc_s[run] = 0;
+        if (risk) {
+            o.hcc = MC_CODER_HCC_V28;
+            o.risk = risk;
+            t0 = cpu_ns();
+            hcc_codes = hcc_supported = hcc_queries = 0;
+            for (size_t i = 0; i < nn; i++) {
+                mc_coder_result *r;
+                if (mc_coder_run(c, notes[i].text, notes[i].n, &o, &r, &diag) != MC_OK)
+                    continue;
+                for (uint32_t k = 0; k < r->n_diagnoses; k++)
+                    if (r->diagnoses[k].hcc) {
+                        hcc_codes++;
+                        hcc_supported += r->diagnoses[k].hcc->meat ? 1 : 0;
+                        hcc_queries += r->diagnoses[k].hcc->query ? 1 : 0;
+                    }
+                mc_coder_result_free(r);
+            }
+            hcc_s[run] = (double)(cpu_ns() - t0) / 1e9;
+        }
         (void)toks;
     }
     double bs = median(base_s, RUNS), cs = median(code_s, RUNS), ws = median(wall_s, RUNS);
+    double hs = median(hcc_s, RUNS);
     double mb = (double)total / 1e6;
     long rss = peak_rss_kb();
     FILE *o = argc > 1 ? fopen(argv[1], "w") : stdout;
@@ -163,10 +190,23 @@ int main(int argc, char **argv)
             (double)nn / bs, bs * 1e3 / (double)nn);
     fprintf(o, "| full coding (CM + PCS, assertion, rules) | %.2f | %.0f | %.3f |\n", mb / cs,
             (double)nn / cs, cs * 1e3 / (double)nn);
+    if (risk) {
+        fprintf(o, "| full coding + CMS-HCC V28 annotation and MEAT check (`--hcc`) | %.2f | %.0f | "
+                   "%.3f |\n",
+                mb / hs, (double)nn / hs, hs * 1e3 / (double)nn);
+        fprintf(o,
+                "\nWith `--hcc`: %zu suggested diagnoses map to a V28 HCC, %zu of them with MEAT "
+                "support in the note, %zu queries for unsupported ones that move the score; "
+                "overhead %.1f%% of the coding time.\n",
+                hcc_codes, hcc_supported, hcc_queries, (hs / cs - 1) * 100);
+    }
     if (o != stdout)
         fclose(o);
     printf("baseline %.2f MB/s, coding %.2f MB/s (%.0f notes/s), peak RSS %.0f MB\n", mb / bs,
            mb / cs, (double)nn / cs, (double)rss / 1024);
+    if (risk)
+        printf("with --hcc %.0f notes/s (overhead %.1f%%)\n", (double)nn / hs, (hs / cs - 1) * 100);
+    mc_risk_close(risk);
     mc_coder_close(c);
     mc_bundle_close(b);
     for (size_t i = 0; i < nn; i++)

@@ -32,6 +32,19 @@ typedef enum mc_setting {
     MC_SETTING_INPATIENT = 1, /* Section II/III: uncertain diagnoses coded as established */
 } mc_setting;
 
+/*
+ * Risk-adjustment annotation of suggested diagnoses (docs/risk.md, "medcode
+ * code --hcc"): the CMS-HCC model to annotate with, off by default.
+ */
+typedef enum mc_coder_hcc {
+    MC_CODER_HCC_OFF = 0,
+    MC_CODER_HCC_V28, /* CMS-HCC V28 (payment year of the bundle's tables) */
+    MC_CODER_HCC_V24, /* CMS-HCC V24 */
+} mc_coder_hcc;
+
+/* The risk tables (include/medcode/risk.h). */
+typedef struct mc_risk mc_risk;
+
 typedef struct mc_coder_opts {
     mc_setting setting;
     size_t max_note_bytes; /* larger notes fail with MC_ELIMIT; 0 = 16 MiB */
@@ -45,6 +58,14 @@ typedef struct mc_coder_opts {
      */
     bool all_mentions;
     const mc_coder_model *model; /* optional learned model (borrowed), NULL = none */
+    /*
+     * HCC annotation and MEAT documentation check of every suggested
+     * diagnosis that maps to an HCC of the model; needs `risk` (borrowed,
+     * from mc_risk_open on the same bundle), else mc_coder_run fails with
+     * MC_EINVAL.
+     */
+    mc_coder_hcc hcc;
+    const mc_risk *risk;
 } mc_coder_opts;
 
 /* Open the coder over a bundle (borrowed; must outlive the coder). */
@@ -70,6 +91,35 @@ typedef struct mc_coder_span {
     uint32_t start, end; /* byte offsets into the note; the text is note[start, end) */
 } mc_coder_span;
 
+/* MEAT criteria (monitored, evaluated, assessed, treated), as bits. */
+enum { MC_MEAT_M = 1, MC_MEAT_E = 2, MC_MEAT_A = 4, MC_MEAT_T = 8 };
+
+/* One piece of MEAT evidence: the words of the note that meet a criterion. */
+typedef struct mc_meat_evidence {
+    uint8_t criterion; /* one MC_MEAT_* bit */
+    mc_coder_span span; /* note[start, end) */
+    const char *why; /* "status word in the same sentence", "dose in the plan lines that follow" */
+} mc_meat_evidence;
+
+typedef struct mc_coded_hcc_ref {
+    uint16_t hcc; /* HCC number in the result's model */
+    mc_str label; /* CMS label */
+    bool has_coefficient; /* the community non-dual aged segment has a factor for it */
+    int32_t coefficient_milli; /* that factor (CNA_HCCnn), thousandths */
+    uint16_t dropped_by; /* 0, or the HCC of another code of the note that supersedes it */
+} mc_coded_hcc_ref;
+
+/* The HCC annotation of a suggested diagnosis (NULL on codes that map to no HCC). */
+typedef struct mc_coded_hcc {
+    uint32_t n_hcc; /* 1 or 2 */
+    mc_coded_hcc_ref hcc[2];
+    unsigned meat; /* MC_MEAT_* bits met */
+    const mc_meat_evidence *evidence;
+    uint32_t n_evidence;
+    bool moves_score; /* at least one of its HCCs survives the note's hierarchies */
+    bool query; /* no MEAT support while it moves the score: a query was added */
+} mc_coded_hcc;
+
 typedef struct mc_coded {
     char code[9]; /* dotted ICD-10-CM ("E11.22") or 7-character ICD-10-PCS */
     mc_str title; /* long title, from the bundle */
@@ -78,6 +128,7 @@ typedef struct mc_coded {
     const mc_coder_span *evidence;
     uint32_t n_evidence;
     const char *rationale; /* index path / title / guideline rule */
+    const mc_coded_hcc *hcc; /* with opts.hcc: the HCC annotation, NULL when none */
 } mc_coded;
 
 typedef struct mc_coder_query {
@@ -101,6 +152,8 @@ typedef struct mc_coder_result {
     uint32_t n_queries;
     const mc_not_coded *not_coded;
     uint32_t n_not_coded;
+    mc_coder_hcc hcc; /* the model of the diagnoses' hcc annotations (OFF = none) */
+    int hcc_payment_year; /* payment year of the risk tables */
 } mc_coder_result;
 
 /*

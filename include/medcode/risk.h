@@ -74,6 +74,22 @@ MC_API int mc_risk_code_hccs(const mc_risk *r, mc_hcc_model m, const char *text,
                              mc_hcc_ref out[2], uint32_t *n_out);
 /* Label of an HCC in a model; MC_ENOTFOUND when the model has no such HCC. */
 MC_API int mc_risk_hcc_label(const mc_risk *r, mc_hcc_model m, uint16_t hcc, mc_str *label);
+/*
+ * Coefficient of an HCC's own term in a segment (e.g. CNA_HCC37 = 0.166), in
+ * thousandths. MC_ENOTFOUND when the segment has no term for that HCC (new
+ * enrollee segments, or an HCC without a payment factor); MC_EINVAL for a bad
+ * model or segment.
+ */
+MC_API int mc_risk_hcc_coefficient(const mc_risk *r, mc_hcc_model m, mc_hcc_segment seg,
+                                   uint16_t hcc, int32_t *milli);
+/*
+ * Apply the model's hierarchies to a set of HCC numbers (for example those of
+ * one note's codes): by[i] = 0 when hccs[i] survives, else the HCC of the set
+ * that supersedes it (the lowest-numbered one, as in mc_hcc_score.dropped).
+ * Numbers the model does not know survive. Allocates nothing.
+ */
+MC_API int mc_risk_hcc_hierarchy(const mc_risk *r, mc_hcc_model m, const uint16_t *hccs,
+                                 uint32_t n, uint16_t *by);
 
 /* ---- scoring a patient ---- */
 typedef enum mc_dual { MC_DUAL_UNKNOWN = 0, MC_DUAL_NON, MC_DUAL_PARTIAL, MC_DUAL_FULL } mc_dual;

@@ -3,6 +3,7 @@
 
 #include "base/base_int.h"
 #include "medcode/coder.h"
+#include "medcode/risk.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -11,15 +12,79 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: medcode code [--setting inpatient|outpatient] [--year Y] [--json] "
-               "[--jsonl] FILE|-\n"
+    fprintf(f, "usage: medcode code [--setting inpatient|outpatient] [--year Y] [--hcc] "
+               "[--hcc-model V28|V24] [--json] [--jsonl] FILE|-\n"
                "Reads a UTF-8 clinical note and prints ICD-10-CM diagnosis and ICD-10-PCS\n"
                "procedure codes, each with the note text that supports it.\n"
                "  --setting S   inpatient (uncertain diagnoses coded as established) or\n"
                "                outpatient (the default: signs and symptoms instead)\n"
                "  --year Y      fiscal year of the code set (default: newest bundle)\n"
+               "  --hcc         annotate diagnoses with their CMS-HCC (V28) and check the\n"
+               "                note's MEAT support (monitored, evaluated, assessed, treated)\n"
+               "  --hcc-model M V28 (default) or V24; implies --hcc\n"
                "  --json        one JSON document\n"
                "  --jsonl       input and output one JSON object per line: {\"id\":..,\"text\":..}\n");
+}
+
+static void print_hcc(const mc_coded_hcc *h, const char *text, const char *model)
+{
+    for (uint32_t k = 0; k < h->n_hcc; k++) {
+        const mc_coded_hcc_ref *x = &h->hcc[k];
+        printf("           HCC %s %u %.*s", model, x->hcc, (int)x->label.n, x->label.p);
+        if (x->has_coefficient)
+            printf(" (CNA %s%d.%03d)", x->coefficient_milli < 0 ? "-" : "",
+                   abs(x->coefficient_milli) / 1000, abs(x->coefficient_milli) % 1000);
+        if (x->dropped_by)
+            printf("  [dropped by HCC %u]", x->dropped_by);
+        printf("\n");
+    }
+    static const char L[4] = { 'M', 'E', 'A', 'T' };
+    printf("           MEAT:");
+    if (!h->meat)
+        printf(" none%s", h->query ? " (query below)" : "");
+    for (int k = 0; k < 4; k++)
+        if (h->meat & (1u << k))
+            printf(" %c", L[k]);
+    printf("\n");
+    for (uint32_t j = 0; j < h->n_evidence; j++) {
+        const mc_meat_evidence *e = &h->evidence[j];
+        int k = e->criterion == MC_MEAT_M ? 0 : e->criterion == MC_MEAT_E ? 1
+                                            : e->criterion == MC_MEAT_A ? 2
+                                                                        : 3;
+        printf("             %c \"%.*s\" @%u: %s\n", L[k], (int)(e->span.end - e->span.start),
+               text + e->span.start, e->span.start, e->why);
+    }
+}
+
+/* The note's HCCs after hierarchies, then the ones dropped. */
+static void print_hcc_summary(const mc_coder_result *r)
+{
+    const char *model = r->hcc == MC_CODER_HCC_V24 ? "V24" : "V28";
+    bool any = false;
+    for (int pass = 0; pass < 2; pass++)
+        for (uint16_t hcc = 1; hcc < 1000; hcc++) {
+            const mc_coded_hcc_ref *ref = NULL;
+            bool supported = false;
+            for (uint32_t i = 0; i < r->n_diagnoses; i++) {
+                const mc_coded_hcc *h = r->diagnoses[i].hcc;
+                for (uint32_t k = 0; h && k < h->n_hcc; k++)
+                    if (h->hcc[k].hcc == hcc) {
+                        ref = &h->hcc[k];
+                        supported |= h->meat != 0;
+                    }
+            }
+            if (!ref || (pass == 0) != (ref->dropped_by == 0))
+                continue;
+            if (!any)
+                printf("\nCMS-HCC %s, payment year %d (after hierarchies):\n", model,
+                       r->hcc_payment_year);
+            any = true;
+            if (pass)
+                printf("  HCC %u dropped by HCC %u\n", hcc, ref->dropped_by);
+            else
+                printf("  HCC %-4u %.*s%s\n", hcc, (int)ref->label.n, ref->label.p,
+                       supported ? "" : "  [no MEAT support]");
+        }
 }
 
 static void print_human(const mc_coder_result *r, const char *text)
@@ -43,8 +108,12 @@ static void print_human(const mc_coder_result *r, const char *text)
                 printf("           \"%.*s\" @%u\n", (int)(c->evidence[j].end - c->evidence[j].start),
                        text + c->evidence[j].start, c->evidence[j].start);
             printf("           %s\n", c->rationale);
+            if (c->hcc)
+                print_hcc(c->hcc, text, r->hcc == MC_CODER_HCC_V24 ? "V24" : "V28");
         }
     }
+    if (r->hcc != MC_CODER_HCC_OFF)
+        print_hcc_summary(r);
     if (r->n_queries) {
         printf("\nQueries:\n");
         for (uint32_t i = 0; i < r->n_queries; i++)
@@ -124,6 +193,14 @@ MC_COMMAND(code, "code a clinical note: ICD-10-CM and ICD-10-PCS codes with evid
             if (!cli_parse_int("--year", i + 1 < argc ? argv[i + 1] : NULL, 2015, 2100, &year))
                 return CLI_USAGE;
             i++;
+        } else if (!strcmp(argv[i], "--hcc")) {
+            if (o.hcc == MC_CODER_HCC_OFF)
+                o.hcc = MC_CODER_HCC_V28;
+        } else if (!strcmp(argv[i], "--hcc-model") && i + 1 < argc) {
+            mc_hcc_model hm;
+            if (mc_hcc_model_parse(argv[++i], &hm))
+                return cli_fail("--hcc-model: '%s' is neither V28 nor V24", argv[i]);
+            o.hcc = hm == MC_HCC_V24 ? MC_CODER_HCC_V24 : MC_CODER_HCC_V28;
         } else if (!strcmp(argv[i], "--json")) {
             json = true;
         } else if (!strcmp(argv[i], "--jsonl")) {
@@ -162,9 +239,20 @@ MC_COMMAND(code, "code a clinical note: ICD-10-CM and ICD-10-PCS codes with evid
         free(text);
         return cli_fail("%s", diag.msg);
     }
+    mc_risk *risk = NULL;
+    if (o.hcc != MC_CODER_HCC_OFF) {
+        if (mc_risk_open(b, &risk, &diag)) {
+            mc_coder_close(c);
+            mc_bundle_close(b);
+            free(text);
+            return cli_fail("--hcc: %s", diag.msg);
+        }
+        o.risk = risk;
+    }
     if (jsonl) {
         FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
         if (!f) {
+            mc_risk_close(risk);
             mc_coder_close(c);
             mc_bundle_close(b);
             return cli_fail("cannot open %s", path);
@@ -187,6 +275,7 @@ MC_COMMAND(code, "code a clinical note: ICD-10-CM and ICD-10-PCS codes with evid
         if (f != stdin)
             fclose(f);
         fflush(stdout);
+        mc_risk_close(risk);
         mc_coder_close(c);
         mc_bundle_close(b);
         return rc;
@@ -195,6 +284,7 @@ MC_COMMAND(code, "code a clinical note: ICD-10-CM and ICD-10-PCS codes with evid
     rc = mc_coder_run(c, text, n, &o, &res, &diag);
     if (rc) {
         free(text);
+        mc_risk_close(risk);
         mc_coder_close(c);
         mc_bundle_close(b);
         return cli_fail("%s: %s", path, diag.msg);
@@ -215,6 +305,7 @@ MC_COMMAND(code, "code a clinical note: ICD-10-CM and ICD-10-PCS codes with evid
     }
     mc_coder_result_free(res);
     free(text);
+    mc_risk_close(risk);
     mc_coder_close(c);
     mc_bundle_close(b);
     return rc;
