@@ -7,6 +7,7 @@
  */
 #include "coder/coder_int.h"
 #include "coder/meat.h"
+#include "coder/pcs_axis.h"
 #include "medcode/risk.h"
 
 #include <stdarg.h>
@@ -44,6 +45,7 @@ int mc_coder_open(const mc_bundle *b, mc_coder **out, mc_diag *diag)
         c->pcs = NULL;
     if (mc_codeset_open(b, &c->cs, NULL) != MC_OK)
         c->cs = NULL;
+    c->pax = mc__pax_open(b, c->lex, c->pcs);
     *out = c;
     return MC_OK;
 }
@@ -55,6 +57,7 @@ void mc_coder_close(mc_coder *c)
     mc__lex_free(c->lex);
     mc_pcs_close(c->pcs);
     mc_codeset_close(c->cs);
+    mc__pax_free(c->pax);
     free(c->with_heads);
     free(c->with_keys);
     free(c);
@@ -512,6 +515,8 @@ int mc_coder_run(const mc_coder *c, const char *text, size_t n, const mc_coder_o
             if (m->code[0])
                 add_coded(&r, m);
         }
+        if (!r.err)
+            mc__cac_pcs_axis(&r); /* ICD-10-PCS axis by axis (pcs_axis_run.c) */
         if (!r.err)
             use_additional(&r);
         if (!r.err)

@@ -23,6 +23,7 @@ struct mc_coder {
     mc__lex *lex;
     mc_pcs *pcs; /* ICD-10-PCS tables and titles, NULL when the bundle has none */
     mc_codeset *cs; /* ICD-10-CM tabular notes, NULL when the bundle has none */
+    struct mc__pax *pax; /* ICD-10-PCS axis words and body part index (pcs_axis.c), or NULL */
     uint32_t *with_heads; /* entries with a "with" split, sorted by head hash */
     uint64_t *with_keys; /* head hash of each, same order */
     uint32_t n_with;
@@ -93,6 +94,7 @@ typedef struct run {
     uint32_t *tok_ids_at; /* n_tokens + 1 offsets */
     uint32_t *tok_ids;
     bool *tok_own;
+    uint32_t *pax_ids; /* per token: id of a word only pcs_axis.c knows, LEX_NONE (pcs_axis_run.c) */
     struct sb_stemmer *stemmer; /* this run's (libstemmer is not thread-safe) */ /* the token's own stem is in the lexicon (first of its ids) */
     /* mentions */
     mention *m;
@@ -146,6 +148,9 @@ void mc__cac_sequence(run *r); /* drop integral symptoms, choose the principal, 
 void mc__cac_zrules(run *r);
 /* Add a diagnosis a rule derived (undotted code of the bundle) with its evidence. */
 void mc__cac_add_rule(run *r, const char *undotted, mc_coder_span ev, const char *why);
+
+/* pcs_axis_run.c: ICD-10-PCS codes built axis by axis from procedure text */
+void mc__cac_pcs_axis(run *r);
 
 /* coder.c helpers */
 void *mc__cac_push(run *r, void **arr, uint32_t *n, uint32_t *cap, size_t elem);
