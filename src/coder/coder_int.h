@@ -34,6 +34,11 @@ typedef struct model_cal {
     float precision; /* smoothed (tp + 1) / (tp + fp + 2) */
 } model_cal;
 
+typedef struct model_rewrite {
+    char from[9], to[9]; /* dotted */
+    float precision; /* smoothed share of training notes where `to` was right */
+} model_rewrite;
+
 struct mc_coder_model {
     uint32_t base; /* lexicon entry count: model entry i is entry base + i */
     lex_entry *entries;
@@ -43,6 +48,8 @@ struct mc_coder_model {
     uint32_t n_stems;
     model_cal *cal; /* sorted by code */
     uint32_t n_cal;
+    model_rewrite *rw; /* sorted by from */
+    uint32_t n_rw;
     float threshold;
     float default_precision; /* for codes the training never saw the coder give */
     char *text; /* the file; entry paths point into it */
@@ -121,6 +128,8 @@ static inline const lex_entry *mc__cac_entry_at(const mc__lex *lx, const mc_code
 #define mc__cac_entry(r, i) mc__cac_entry_at((r)->c->lex, (r)->opts->model, (i))
 /* Calibrated precision of a dotted code, or -1 when the model has none. */
 float mc__cac_model_precision(const mc_coder_model *md, const char *code);
+/* The code training notes reported instead of dotted `code`, or NULL (precision in *prec). */
+const char *mc__cac_model_rewrite(const mc_coder_model *md, const char *code, float *prec);
 
 /* match.c */
 int mc__cac_tokens(run *r);
