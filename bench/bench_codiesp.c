@@ -34,6 +34,26 @@ typedef struct pred {
     float conf;
 } pred;
 
+/*
+ * CodiEsp is coded in CIE-10-ES, which reports injury and external-cause
+ * codes (chapters 19-20: S, T, V-Y) without the 7th character (gold
+ * "t14.90", "t81.4xx", "w19.xxx"): both the gold and medcode's codes there
+ * are compared without the 7th character and without trailing placeholder X.
+ */
+static void cie_norm(char *code)
+{
+    char c0 = code[0];
+    if (!(c0 == 'S' || c0 == 'T' || (c0 >= 'V' && c0 <= 'Y')))
+        return;
+    size_t n = strlen(code);
+    if (n == 8 && code[3] == '.')
+        code[--n] = 0;
+    while (n > 4 && code[n - 1] == 'X')
+        code[--n] = 0;
+    if (n == 4 && code[3] == '.')
+        code[--n] = 0;
+}
+
 static int load_tsv(const char *path, gold **out, size_t *n)
 {
     FILE *f = fopen(path, "r");
@@ -61,6 +81,8 @@ static int load_tsv(const char *path, gold **out, size_t *n)
         for (char *p = c; *p && j + 1 < sizeof g[k].code; p++)
             g[k].code[j++] = mc__upper(*p);
         g[k].code[j] = 0;
+        if (strchr(g[k].code, '.') || strlen(g[k].code) == 3)
+            cie_norm(g[k].code);
         k++;
     }
     fclose(f);
@@ -81,10 +103,38 @@ typedef struct score {
 } score;
 
 /* Compare codes on their first `prefix` characters (0 = whole code). */
+/*
+ * Edition mapping (full-code scoring of diagnoses): a gold code that is only
+ * a header in the code set used here (R51, billable in the corpus's 2018
+ * edition, was subdivided into R51.0/R51.9 in FY2021; CIE-10-ES C50.9) is
+ * matched by any code under it, the only codes this edition can report for
+ * it. Off with CODIESP_STRICT=1 (reported beside it).
+ */
+static const mc__lex *g_lex;
+static bool g_strict;
+
+static bool gold_header_of(const char *g, const char *pc)
+{
+    if (g_strict || !g_lex || (!strchr(g, '.') && strlen(g) != 3))
+        return false;
+    size_t n = strlen(g);
+    if (strncmp(g, pc, n) || strlen(pc) <= n)
+        return false;
+    char u[16];
+    size_t k = 0;
+    for (const char *q = g; *q && k < 15; q++)
+        if (*q != '.')
+            u[k++] = *q;
+    u[k] = 0;
+    uint32_t i = mc__lex_code(g_lex, u);
+    return i != LEX_NONE && !g_lex->codes[i].billable;
+}
+
+/* a is a prediction, b a gold code (or both predictions: then never a header match) */
 static bool same(const char *a, const char *b, size_t prefix)
 {
     if (!prefix)
-        return !strcmp(a, b);
+        return !strcmp(a, b) || gold_header_of(b, a);
     char x[16], y[16];
     size_t i = 0, j = 0;
     for (; *a && i < prefix; a++)
@@ -235,6 +285,7 @@ static int eval_split(const char *dir, const char *split, const mc_coder *c,
         size_t nd = 0, np = 0;
         for (uint32_t i = 0; i < res->n_diagnoses && nd < 512; i++) {
             mc__strlcpy(dp[nd].code, res->diagnoses[i].code, sizeof dp[0].code);
+            cie_norm(dp[nd].code);
             dp[nd++].conf = res->diagnoses[i].confidence;
         }
         for (uint32_t i = 0; i < res->n_procedures && np < 512; i++) {
@@ -270,6 +321,7 @@ static int eval_split(const char *dir, const char *split, const mc_coder *c,
                 nd = np = 0;
                 for (uint32_t i = 0; i < res->n_diagnoses && nd < 512; i++) {
                     mc__strlcpy(dp[nd].code, res->diagnoses[i].code, sizeof dp[0].code);
+            cie_norm(dp[nd].code);
                     dp[nd++].conf = res->diagnoses[i].confidence;
                 }
                 for (uint32_t i = 0; i < res->n_procedures && np < 512; i++) {
@@ -308,6 +360,14 @@ static bool gold_hit(const char *pc, const char *g)
         return !strncmp(pc, g, 4);
     return !strcmp(pc, g);
 }
+/* Does a predicted diagnosis code match a gold one (after cie_norm)? */
+static bool dx_hit(const char *g, const char *pc)
+{
+    char x[16];
+    mc__strlcpy(x, pc, sizeof x);
+    cie_norm(x);
+    return !strcmp(g, x) || gold_header_of(g, x);
+}
 static int cmp_name(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -326,7 +386,8 @@ typedef struct hmap {
 static hent *hget(hmap *m, const char *k, bool create)
 {
     if (!m->b) {
-        m->nb = 1 << 16;
+        if (!m->nb)
+            m->nb = 1 << 16;
         m->b = calloc(m->nb, sizeof *m->b);
     }
     size_t h = (size_t)XXH3_64bits(k, strlen(k)) & (m->nb - 1);
@@ -382,6 +443,321 @@ static void on_word(void *ctx, const char *w, size_t n)
     mc__strlcpy(s->prev, st, sizeof s->prev);
 }
 
+/* ---- sentence-aligned phrase learning (trainX.tsv) ----
+ * CodiEsp-X gives, for every gold code of a training note, the character
+ * offsets of the Spanish words it was assigned from. The English text is a
+ * machine translation with one sentence per line, so each Spanish sentence
+ * is aligned to English lines by length (Gale and Church 1993: dynamic
+ * programming over 1-1, 1-2, 2-1, 1-0, 0-1 groups) and a code annotated in a
+ * Spanish sentence is attributed to its English lines. A phrase's precision
+ * is then counted per line ("in how many lines containing it was the code
+ * annotated"), a far sharper estimate than per note. */
+typedef struct xann {
+    char doc[64];
+    char code[16];
+    long start; /* character offset in the Spanish text */
+} xann;
+static xann *g_x;
+static size_t g_nx;
+
+static int cmp_xann(const void *a, const void *b)
+{
+    return strcmp(((const xann *)a)->doc, ((const xann *)b)->doc);
+}
+
+static void load_x(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return;
+    size_t cap = 0;
+    char line[2048];
+    while (fgets(line, sizeof line, f)) {
+        char *fl[5] = { 0 };
+        int nf = 0;
+        for (char *q = line; nf < 5;) {
+            fl[nf++] = q;
+            char *t = strchr(q, '\t');
+            if (!t)
+                break;
+            *t = 0;
+            q = t + 1;
+        }
+        if (nf < 5)
+            continue;
+        if (g_nx == cap) {
+            cap = cap ? 2 * cap : 4096;
+            xann *t = realloc(g_x, cap * sizeof *g_x);
+            if (!t)
+                break;
+            g_x = t;
+        }
+        xann *x = &g_x[g_nx];
+        mc__strlcpy(x->doc, fl[0], sizeof x->doc);
+        size_t j = 0;
+        for (char *p = fl[2]; *p && j + 1 < sizeof x->code; p++)
+            x->code[j++] = mc__upper(*p);
+        x->code[j] = 0;
+        x->start = atol(fl[4]);
+        g_nx++;
+    }
+    fclose(f);
+    qsort(g_x, g_nx, sizeof *g_x, cmp_xann);
+}
+
+typedef struct range {
+    size_t s, e; /* byte range */
+} range;
+
+/* Spanish sentences: after . ! ? before an upper-case letter, digit or ¿ ¡; or at line breaks. */
+static size_t split_es(const char *t, size_t n, range *out, size_t cap)
+{
+    size_t k = 0, s = 0;
+    for (size_t i = 0; i < n && k + 1 < cap; i++) {
+        bool cut = false;
+        size_t next = i + 1;
+        if (t[i] == '\n')
+            cut = true;
+        else if ((t[i] == '.' || t[i] == '!' || t[i] == '?') && i + 2 < n &&
+                 (t[i + 1] == ' ' || t[i + 1] == '\t')) {
+            size_t j = i + 1;
+            while (j < n && (t[j] == ' ' || t[j] == '\t'))
+                j++;
+            unsigned char c = (unsigned char)t[j];
+            cut = (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == 0xC2 || c == 0xC3;
+            next = j;
+        }
+        if (cut) {
+            if (i + 1 > s + 1)
+                out[k++] = (range){ s, i + 1 };
+            s = next;
+        }
+    }
+    if (s < n && k < cap)
+        out[k++] = (range){ s, n };
+    return k;
+}
+
+static size_t split_lines(const char *t, size_t n, range *out, size_t cap)
+{
+    size_t k = 0, s = 0;
+    for (size_t i = 0; i <= n && k < cap; i++)
+        if (i == n || t[i] == '\n') {
+            if (i > s)
+                out[k++] = (range){ s, i };
+            s = i + 1;
+        }
+    return k;
+}
+
+/*
+ * Align Spanish sentences a[0..na) to English lines b[0..nb): for every
+ * Spanish sentence the first and last English line (last < first when it
+ * has none). Lengths in bytes, scaled by the note's length ratio.
+ */
+static void align(const range *a, size_t na, const range *b, size_t nb, size_t *first,
+                  size_t *last)
+{
+    double ta = 0, tb = 0;
+    for (size_t i = 0; i < na; i++)
+        ta += (double)(a[i].e - a[i].s);
+    for (size_t j = 0; j < nb; j++)
+        tb += (double)(b[j].e - b[j].s);
+    double ratio = ta > 0 ? tb / ta : 1;
+    size_t w = nb + 1;
+    double *cost = malloc((na + 1) * w * sizeof *cost);
+    unsigned char *mv = malloc((na + 1) * w);
+    if (!cost || !mv) {
+        free(cost);
+        free(mv);
+        for (size_t i = 0; i < na; i++)
+            first[i] = 1, last[i] = 0;
+        return;
+    }
+    static const int moves[][2] = { { 1, 1 }, { 1, 2 }, { 2, 1 }, { 1, 0 }, { 0, 1 }, { 1, 3 }, { 3, 1 } };
+    static const double pen[] = { 0, 4, 4, 12, 12, 9, 9 };
+    for (size_t i = 0; i <= na; i++)
+        for (size_t j = 0; j <= nb; j++) {
+            double best = i || j ? 1e300 : 0;
+            unsigned char bm = 0;
+            for (unsigned char m = 0; m < 7; m++) {
+                size_t di = (size_t)moves[m][0], dj = (size_t)moves[m][1];
+                if (di > i || dj > j)
+                    continue;
+                double la = 0, lb = 0;
+                for (size_t k = i - di; k < i; k++)
+                    la += (double)(a[k].e - a[k].s) * ratio;
+                for (size_t k = j - dj; k < j; k++)
+                    lb += (double)(b[k].e - b[k].s);
+                double d = (la - lb) * (la - lb) / (la + lb + 20) + pen[m] * 10;
+                double c = cost[(i - di) * w + (j - dj)] + d;
+                if (c < best) {
+                    best = c;
+                    bm = m;
+                }
+            }
+            cost[i * w + j] = best;
+            mv[i * w + j] = bm;
+        }
+    for (size_t i = na, j = nb; i || j;) {
+        unsigned char m = mv[i * w + j];
+        size_t di = (size_t)moves[m][0], dj = (size_t)moves[m][1];
+        for (size_t k = i - di; k < i; k++) {
+            first[k] = j - dj;
+            last[k] = dj ? j - 1 : 0;
+            if (!dj)
+                first[k] = 1, last[k] = 0;
+        }
+        i -= di;
+        j -= dj;
+    }
+    free(cost);
+    free(mv);
+}
+
+/* Byte offset of character offset ch in UTF-8 text t. */
+static size_t byte_at(const char *t, size_t n, long ch)
+{
+    size_t i = 0;
+    for (long c = 0; i < n && c < ch; c++) {
+        i++;
+        while (i < n && ((unsigned char)t[i] & 0xC0) == 0x80)
+            i++;
+    }
+    return i;
+}
+
+typedef struct gram_ctx {
+    const mc__lex *lx;
+    struct sb_stemmer *st;
+    char stems[256][48];
+    size_t n;
+    bool brk[256]; /* a word that is not in the lexicon precedes stem i */
+    bool pending_break;
+} gram_ctx;
+
+static void on_word_seq(void *ctx, const char *w, size_t n)
+{
+    gram_ctx *g = ctx;
+    if (mc__cac_stopword(w, n))
+        return;
+    char st[64];
+    size_t k = mc__cac_stem(g->st, w, n, st, sizeof st);
+    if (!k || k >= 48 || mc__lex_stem_id(g->lx, st, k) == LEX_NONE) {
+        g->pending_break = true;
+        return;
+    }
+    if (g->n >= 256)
+        return;
+    memcpy(g->stems[g->n], st, k + 1);
+    g->brk[g->n] = g->pending_break;
+    g->pending_break = false;
+    g->n++;
+}
+
+/* Count, over the English lines of one training note, phrases (1-3 stems) and codes. */
+static void learn_note_aligned(const mc__lex *lx, struct sb_stemmer *st, const char *doc,
+                               const char *es, size_t nes, const char *en, size_t nen,
+                               hmap *gram, hmap *pair, hmap *codelines, hmap *pair2)
+{
+    static range a[4096], b[4096];
+    static size_t first[4096], last[4096];
+    size_t na = split_es(es, nes, a, 4096), nb = split_lines(en, nen, b, 4096);
+    align(a, na, b, nb, first, last);
+    /* codes per English line */
+    xann key;
+    mc__strlcpy(key.doc, doc, sizeof key.doc);
+    xann *x = bsearch(&key, g_x, g_nx, sizeof key, cmp_xann);
+    if (!x)
+        return;
+    while (x > g_x && !strcmp(x[-1].doc, doc))
+        x--;
+    size_t nxd = 0;
+    while (x + nxd < g_x + g_nx && !strcmp(x[nxd].doc, doc))
+        nxd++;
+    gram_ctx *g = calloc(1, sizeof *g);
+    if (!g)
+        return;
+    g->lx = lx;
+    g->st = st;
+    for (size_t j = 0; j < nb; j++) {
+        g->n = 0;
+        g->pending_break = false;
+        mc__nlp_words(en + b[j].s, b[j].e - b[j].s, on_word_seq, g);
+        hmap lg = { .nb = 512 };
+        char key2[200];
+        for (size_t i = 0; i < g->n; i++)
+            for (size_t len = 1; len <= 3 && i + len <= g->n; len++) {
+                if (len > 1 && g->brk[i + len - 1])
+                    break;
+                size_t o = 0;
+                for (size_t k = 0; k < len; k++)
+                    o += (size_t)snprintf(key2 + o, sizeof key2 - o, "%s%s", k ? " " : "",
+                                          g->stems[i + k]);
+                hget(&lg, key2, true);
+            }
+        /* codes annotated in a Spanish sentence aligned to this line */
+        const char *codes[256];
+        size_t nc = 0;
+        for (size_t k = 0; k < nxd && nc < 256; k++) {
+            size_t bo = byte_at(es, nes, x[k].start);
+            size_t si = 0;
+            while (si + 1 < na && a[si + 1].s <= bo)
+                si++;
+            if (!na || first[si] > last[si] || j < first[si] || j > last[si])
+                continue;
+            bool dup = false;
+            for (size_t q = 0; q < nc && !dup; q++)
+                dup = !strcmp(codes[q], x[k].code);
+            if (!dup)
+                codes[nc++] = x[k].code;
+        }
+        if (!pair2) {
+            /* pass 1: co-occurrence of phrases and codes in lines */
+            for (size_t q = 0; q < nc; q++)
+                hget(codelines, codes[q], true)->a++;
+            for (size_t hb = 0; lg.b && hb < lg.nb; hb++)
+                for (hent *e = lg.b[hb]; e; e = e->next) {
+                    hget(gram, e->key, true)->a++;
+                    for (size_t q = 0; q < nc; q++) {
+                        char pk[256];
+                        snprintf(pk, sizeof pk, "%s\t%s", codes[q], e->key);
+                        hget(pair, pk, true)->a++;
+                    }
+                }
+        } else {
+            /*
+             * pass 2 (competitive linking, Melamed 2000): a code of the line is
+             * credited only to the phrases of the line most associated with it
+             * (Dice coefficient within 60% of the line's best), so that "type 2
+             * diabetes" in "hypertension and type 2 diabetes" does not become a
+             * phrase for hypertension.
+             */
+            for (size_t q = 0; q < nc; q++) {
+                hent *cl = hget(codelines, codes[q], false);
+                double best = 0;
+                for (int round = 0; round < 2; round++)
+                    for (size_t hb = 0; lg.b && hb < lg.nb; hb++)
+                        for (hent *e = lg.b[hb]; e; e = e->next) {
+                            char pk[256];
+                            snprintf(pk, sizeof pk, "%s\t%s", codes[q], e->key);
+                            hent *pe = hget(pair, pk, false);
+                            hent *ge = hget(gram, e->key, false);
+                            if (!pe || !ge || !cl)
+                                continue;
+                            double dice = 2 * pe->a / (cl->a + ge->a);
+                            if (!round && dice > best)
+                                best = dice;
+                            else if (round && dice >= 0.6 * best)
+                                hget(pair2, pk, true)->a++;
+                        }
+            }
+        }
+        hfree(&lg);
+    }
+    free(g);
+}
+
 typedef struct scored {
     float conf;
     bool hit;
@@ -404,6 +780,46 @@ static int cmp_scored(const void *a, const void *b)
  *  3. run again with the model and choose the confidence threshold that
  *     maximises micro F1 on train (T line).
  */
+/* Held-out candidates of the cross-validation folds (confidence, right?) */
+static scored *g_ho;
+static size_t g_nho, g_cap_ho;
+static double g_ho_gold;
+
+static void ho_add(float conf, bool hit)
+{
+    if (g_nho == g_cap_ho) {
+        size_t nc = g_cap_ho ? 2 * g_cap_ho : 4096;
+        scored *t = realloc(g_ho, nc * sizeof *t);
+        if (!t)
+            return;
+        g_ho = t;
+        g_cap_ho = nc;
+    }
+    g_ho[g_nho].conf = conf;
+    g_ho[g_nho++].hit = hit;
+}
+
+/* The confidence cut with the best micro F1 over g_ho; its F1 in *f1. */
+static float ho_threshold(double *f1)
+{
+    qsort(g_ho, g_nho, sizeof *g_ho, cmp_scored);
+    double tp = 0, best_f = 0;
+    float best_t = 0;
+    for (size_t i = 0; i < g_nho; i++) {
+        tp += g_ho[i].hit;
+        double p = tp / (double)(i + 1), r = g_ho_gold > 0 ? tp / g_ho_gold : 0;
+        double f = p + r ? 2 * p * r / (p + r) : 0;
+        if (f > best_f && (i + 1 == g_nho || g_ho[i + 1].conf < g_ho[i].conf)) {
+            best_f = f;
+            best_t = g_ho[i].conf;
+        }
+    }
+    *f1 = best_f;
+    printf("model: held-out candidates %zu, recall of all candidates %.3f\n", g_nho,
+           g_ho_gold > 0 ? tp / g_ho_gold : 0);
+    return best_t;
+}
+
 static int train_model(const char *dir, const mc_coder *c, const gold *td, size_t ntd,
                        const char *out_path, int fold, int nfolds, double kmin, double rmin,
                        double *heldout_f1)
@@ -413,7 +829,8 @@ static int train_model(const char *dir, const mc_coder *c, const gold *td, size_
     DIR *d = opendir(path);
     if (!d)
         return -1;
-    hmap cal = { 0 }, gram = { 0 }, pair = { 0 }, codedf = { 0 };
+    hmap cal = { 0 }, gram = { 0 }, pair = { 0 }, codedf = { 0 }, codelines = { 0 }, linked = { 0 },
+         subst = { 0 };
     struct sb_stemmer *st = sb_stemmer_new("english", NULL);
     mc_coder_opts o = { 0 };
     o.setting = MC_SETTING_INPATIENT;
@@ -465,14 +882,31 @@ static int train_model(const char *dir, const mc_coder *c, const gold *td, size_
         mc_diag diag = { 0 };
         if (mc_coder_run(c, text, n, &o, &res, &diag) == MC_OK) {
             for (uint32_t i = 0; i < res->n_diagnoses; i++) {
+                const char *pc = res->diagnoses[i].code;
                 bool hit = false;
                 for (size_t j = 0; j < ng && !hit; j++)
-                    hit = !strcmp(g[j].code, res->diagnoses[i].code);
-                hent *e = hget(&cal, res->diagnoses[i].code, true);
+                    hit = dx_hit(g[j].code, pc);
+                hent *e = hget(&cal, pc, true);
                 if (hit)
                     e->a++;
                 else
                     e->b++;
+                /* a miss beside a gold sibling the coder did not give: a rewrite candidate */
+                for (size_t j = 0; j < ng && !hit; j++) {
+                    if (!is_cm(g[j].code) || strncmp(g[j].code, pc, 3))
+                        continue;
+                    bool given = false;
+                    for (uint32_t k = 0; k < res->n_diagnoses && !given; k++)
+                        given = dx_hit(g[j].code, res->diagnoses[k].code);
+                    bool dup = false;
+                    for (size_t k = 0; k < j && !dup; k++)
+                        dup = !strcmp(g[k].code, g[j].code);
+                    if (given || dup)
+                        continue;
+                    char key[64];
+                    snprintf(key, sizeof key, "%s\t%s", pc, g[j].code);
+                    hget(&subst, key, true)->a++;
+                }
             }
             for (uint32_t i = 0; i < res->n_procedures; i++) {
                 bool hit = false;
@@ -485,6 +919,19 @@ static int train_model(const char *dir, const mc_coder *c, const gold *td, size_
                     e->b++;
             }
             mc_coder_result_free(res);
+        }
+        if (g_nx) {
+            char esp[2048];
+            snprintf(esp, sizeof esp, "%s/train/text_files/%s", dir, names[di]);
+            char *es;
+            size_t nes;
+            if (mc__read_file(esp, 0, &es, &nes, NULL) == 0) {
+                learn_note_aligned(c->lex, st, doc, es, nes, text, n, &gram, &pair, &codelines,
+                                   NULL);
+                free(es);
+            }
+            free(text);
+            continue;
         }
         /* phrases of this note */
         hmap docg = { 0 };
@@ -515,6 +962,28 @@ static int train_model(const char *dir, const mc_coder *c, const gold *td, size_
         hfree(&docg);
         free(text);
     }
+    if (g_nx) {
+        /* pass 2 over the notes: credit each annotated code to its phrases */
+        for (size_t di = 0; di < nn; di++) {
+            if (HELD_OUT(di))
+                continue;
+            char doc[64];
+            snprintf(doc, sizeof doc, "%.*s", (int)(strlen(names[di]) - 4), names[di]);
+            char esp[2048];
+            snprintf(fp, sizeof fp, "%s/%s", path, names[di]);
+            snprintf(esp, sizeof esp, "%s/train/text_files/%s", dir, names[di]);
+            char *text, *es;
+            size_t n, nes;
+            if (mc__read_file(fp, 0, &text, &n, NULL))
+                continue;
+            if (mc__read_file(esp, 0, &es, &nes, NULL) == 0) {
+                learn_note_aligned(c->lex, st, doc, es, nes, text, n, &gram, &pair, &codelines,
+                                   &linked);
+                free(es);
+            }
+            free(text);
+        }
+    }
     FILE *f = fopen(out_path, "w");
     if (!f) {
         mc__mkdirs("build/coder", NULL);
@@ -530,11 +999,34 @@ static int train_model(const char *dir, const mc_coder *c, const gold *td, size_
             all_tp += e->a;
             all_fp += e->b;
         }
+    /* rewrites: the sibling the training notes had more often than the code given */
+    size_t n_r = 0;
+    for (size_t b = 0; subst.b && b < subst.nb; b++)
+        for (hent *e = subst.b[b]; e; e = e->next) {
+            char from[32];
+            const char *to = strchr(e->key, '\t') + 1;
+            snprintf(from, sizeof from, "%.*s", (int)(to - 1 - e->key), e->key);
+            hent *ce = hget(&cal, from, false);
+            if (!ce || e->a < 2 || e->a <= ce->a || getenv("CODIESP_NO_R"))
+                continue;
+            bool best = true; /* the most frequent sibling only */
+            for (size_t b2 = 0; subst.b && b2 < subst.nb && best; b2++)
+                for (hent *oe = subst.b[b2]; oe && best; oe = oe->next)
+                    if (oe != e && !strncmp(oe->key, e->key, (size_t)(to - e->key)) &&
+                        (oe->a > e->a || (oe->a == e->a && strcmp(oe->key, e->key) < 0)))
+                        best = false;
+            if (!best)
+                continue;
+            fprintf(f, "R\t%s\t%s\t%.0f\t%.0f\n", from, to, e->a, ce->a + ce->b);
+            n_r++;
+        }
+    printf("model: %zu code rewrites\n", n_r);
     if (!getenv("NO_D"))
         fprintf(f, "D\t%.4f\n", all_tp / (all_tp + all_fp + 1) * (getenv("D_F") ? atof(getenv("D_F")) : 1.0));
     size_t n_l = 0;
-    for (size_t b = 0; b < pair.nb; b++)
-        for (hent *e = pair.b[b]; e; e = e->next) {
+    hmap *pairs = g_nx ? &linked : &pair;
+    for (size_t b = 0; pairs->b && b < pairs->nb; b++)
+        for (hent *e = pairs->b[b]; e; e = e->next) {
             if (e->a < kmin || getenv("CODIESP_NO_L"))
                 continue;
             const char *g = strchr(e->key, '\t') + 1;
@@ -581,7 +1073,7 @@ static int train_model(const char *dir, const mc_coder *c, const gold *td, size_
                 for (uint32_t i = 0; i < res->n_diagnoses; i++) {
                     bool hit = false;
                     for (size_t j = 0; j < ng && !hit; j++)
-                        hit = !strcmp(g[j].code, res->diagnoses[i].code);
+                        hit = dx_hit(g[j].code, res->diagnoses[i].code);
                     if (ns == cap) {
                         cap *= 2;
                         sv = realloc(sv, cap * sizeof *sv);
@@ -621,6 +1113,7 @@ static int train_model(const char *dir, const mc_coder *c, const gold *td, size_
         oe.setting = MC_SETTING_INPATIENT;
         oe.all_mentions = true;
         oe.model = md;
+        oe.min_confidence = 0.0001f; /* every candidate, for the held-out threshold */
         double tp = 0, np = 0, ng_all = 0;
         for (size_t di = 0; di < nn; di++) {
             if (!HELD_OUT(di))
@@ -643,12 +1136,16 @@ static int train_model(const char *dir, const mc_coder *c, const gold *td, size_
                         g[ng++] = td[i];
                 }
             ng_all += (double)ng;
+            g_ho_gold += (double)ng;
             mc_coder_result *res = NULL;
             if (mc_coder_run(c, text, n, &oe, &res, &diag) == MC_OK) {
                 for (uint32_t i = 0; i < res->n_diagnoses; i++) {
                     bool hit = false;
                     for (size_t j = 0; j < ng && !hit; j++)
-                        hit = !strcmp(g[j].code, res->diagnoses[i].code);
+                        hit = dx_hit(g[j].code, res->diagnoses[i].code);
+                    ho_add(res->diagnoses[i].confidence, hit);
+                    if (res->diagnoses[i].confidence < md->threshold)
+                        continue;
                     tp += hit;
                     np++;
                 }
@@ -668,6 +1165,9 @@ static int train_model(const char *dir, const mc_coder *c, const gold *td, size_
     hfree(&gram);
     hfree(&pair);
     hfree(&codedf);
+    hfree(&codelines);
+    hfree(&linked);
+    hfree(&subst);
     return 0;
 }
 
@@ -691,6 +1191,9 @@ int main(int argc, char **argv)
     load_tsv(path, &gp, &ngp);
     snprintf(path, sizeof path, "%s/train/trainD.tsv", dir);
     load_tsv(path, &td, &ntd);
+    snprintf(path, sizeof path, "%s/train/trainX.tsv", dir);
+    if (!getenv("CODIESP_NO_X"))
+        load_x(path);
     /* the model learns from both: diagnoses (trainD) and procedures (trainP) */
     gold *tall = NULL, *tpg = NULL;
     size_t nall = 0, ntp = 0;
@@ -727,6 +1230,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench_codiesp: %s\n", diag.msg);
         return 1;
     }
+    g_lex = c->lex;
+    g_strict = getenv("CODIESP_STRICT") != NULL;
     /* learn from train: calibration, phrases, threshold; then score the split */
     const char *model_path = getenv("CODIESP_MODEL");
     if (!model_path)
@@ -739,32 +1244,48 @@ int main(int argc, char **argv)
          * Phrase-learning parameters (minimum notes, minimum precision) chosen by
          * 2-fold cross-validation inside the train split; dev is never looked at.
          */
-        static const double grid[][2] = { { 3, 0.4 }, { 4, 0.5 }, { 5, 0.6 }, { 6, 0.7 }, { 8, 0.8 } };
+        static const double grid[][2] = { { 2, 0.7 }, { 3, 0.3 }, { 3, 0.5 }, { 4, 0.4 }, { 4, 0.5 }, { 5, 0.6 }, { 6, 0.5 } };
         double best_f = -1, kmin = 5, rmin = 0.6;
         char cv_path[1100];
         snprintf(cv_path, sizeof cv_path, "%s.cv", model_path);
+        float cv_t = 0;
         for (size_t gi = 0; gi < sizeof grid / sizeof grid[0]; gi++) {
-            double f = 0;
+            g_nho = 0;
+            g_ho_gold = 0;
             for (int fold = 0; fold < 2; fold++) {
                 double ff = 0;
                 train_model(dir, c, tall, nall, cv_path, fold, 2, grid[gi][0], grid[gi][1], &ff);
-                f += ff / 2;
             }
+            /* the threshold is chosen on the held-out folds too */
+            double f = 0;
+            float t = ho_threshold(&f);
             printf("model: cross-validation on train: phrases in >= %.0f notes, precision >= "
-                   "%.1f: held-out F1 %.3f\n",
-                   grid[gi][0], grid[gi][1], f);
+                   "%.1f: held-out F1 %.3f at confidence >= %.3f\n",
+                   grid[gi][0], grid[gi][1], f, (double)t);
             if (f > best_f) {
                 best_f = f;
                 kmin = grid[gi][0];
                 rmin = grid[gi][1];
+                cv_t = t;
             }
         }
+        free(g_ho);
+        g_ho = NULL;
+        g_nho = g_cap_ho = 0;
         remove(cv_path);
         cv_kmin = kmin;
         cv_rmin = rmin;
         cv_f1 = best_f;
         if (train_model(dir, c, tall, nall, model_path, 0, 1, kmin, rmin, NULL) == 0 &&
-            mc_coder_model_load(c, model_path, &model, &diag) != MC_OK)
+            !getenv("CODIESP_TRAIN_T")) {
+            /* the cross-validated threshold replaces the one fitted on all of train */
+            FILE *mf = fopen(model_path, "a");
+            if (mf) {
+                fprintf(mf, "T\t%.4f\n", (double)cv_t);
+                fclose(mf);
+            }
+        }
+        if (mc__file_exists(model_path) && mc_coder_model_load(c, model_path, &model, &diag) != MC_OK)
             fprintf(stderr, "bench_codiesp: model: %s\n", diag.msg);
         printf("model learned from train in %.1f s: %s\n", (double)(mc__now_ns() - tl) / 1e9,
                model_path);
@@ -793,6 +1314,13 @@ int main(int argc, char **argv)
     }
     if (err)
         fclose(err);
+    score strict = { 0 };
+    bool was_strict = g_strict;
+    g_strict = true;
+    eval_split(dir, split, c, model, gd, ngd, gp, ngp, basep, 0, &strict, NULL, NULL, NULL, NULL,
+               NULL, NULL, NULL, NULL, NULL);
+    g_strict = was_strict;
+    strict.ap_sum = 0, strict.docs = 0;
     FILE *o_md = argc > 1 ? fopen(argv[1], "w") : stdout;
     if (!o_md)
         o_md = stdout;
@@ -815,6 +1343,7 @@ int main(int argc, char **argv)
     if (model)
         row(o_md, "CodiEsp-D, lexicon and rules only (no learned model)", &nd0);
     row(o_md, "CodiEsp-D (diagnoses, full code)", &sd);
+    row(o_md, "CodiEsp-D, strict (no edition mapping; MAP not computed)", &strict);
     row(o_md, "CodiEsp-D, 4-character prefix", &sd4);
     row(o_md, "CodiEsp-P (procedures, full code)", &sp);
     row(o_md, "CodiEsp-P, 4-character prefix", &sp4);

@@ -7,6 +7,7 @@
  */
 #include "coder/coder_int.h"
 #include "coder/meat.h"
+#include "coder/pcs_axis.h"
 #include "medcode/risk.h"
 
 #include <stdarg.h>
@@ -44,6 +45,7 @@ int mc_coder_open(const mc_bundle *b, mc_coder **out, mc_diag *diag)
         c->pcs = NULL;
     if (mc_codeset_open(b, &c->cs, NULL) != MC_OK)
         c->cs = NULL;
+    c->pax = mc__pax_open(b, c->lex, c->pcs);
     *out = c;
     return MC_OK;
 }
@@ -55,6 +57,7 @@ void mc_coder_close(mc_coder *c)
     mc__lex_free(c->lex);
     mc_pcs_close(c->pcs);
     mc_codeset_close(c->cs);
+    mc__pax_free(c->pax);
     free(c->with_heads);
     free(c->with_keys);
     free(c);
@@ -344,16 +347,40 @@ static void add_coded(run *r, mention *m)
         mc__strlcpy(dotted, m->code, sizeof dotted);
     else
         snprintf(dotted, sizeof dotted, "%.3s.%s", m->code, m->code + 3);
+    /*
+     * A learned model may say that coders of its training notes reported this
+     * code's sibling for the same words (same category, e.g. R59.9 where the
+     * index gives R59.1): the code is replaced, the evidence stays.
+     */
+    float rw_prec = -1;
+    if (!m->procedure && r->opts->model && !m->rule) {
+        const char *to = mc__cac_model_rewrite(r->opts->model, dotted, &rw_prec);
+        if (to) {
+            m->rule = mc__cac_printf(r, "learned from coded training notes: reported as %s, not %s",
+                                     to, dotted);
+            mc__strlcpy(dotted, to, sizeof dotted);
+            size_t k = 0;
+            for (const char *q = to; *q && k < 8; q++)
+                if (*q != '.')
+                    m->code[k++] = *q;
+            m->code[k] = 0;
+        }
+    }
     mc_coder_span sp = mc__cac_span(r, m);
     const mc_sec_info *si = mc__sec_info(r->doc->sections[r->doc->sentences[m->sentence].section].kind);
     float conf = src_weight(e->src) * (0.6f + 0.4f * si->weight);
     if (m->assert & MC_ASSERT_UNCERTAIN)
         conf *= 0.85f;
-    if (e->src == LEX_LEARNED)
+    /*
+     * A learned phrase carries its own training precision; a lexicon code is
+     * calibrated with the precision the code had in training.
+     */
+    float prec = rw_prec >= 0          ? rw_prec
+                 : e->src == LEX_LEARNED ? -1
+                                         : mc__cac_model_precision(r->opts->model, dotted);
+    if (e->src == LEX_LEARNED && rw_prec < 0)
         conf = e->prior;
-    /* a learned model calibrates the confidence with the code's training precision */
-    float prec = mc__cac_model_precision(r->opts->model, dotted);
-    if (prec >= 0)
+    else if (prec >= 0)
         conf = 0.3f * conf + 0.7f * prec;
     for (uint32_t i = 0; i < *n; i++) {
         mc_coded *c = &(*arr)[i];
@@ -464,7 +491,8 @@ int mc_coder_run(const mc_coder *c, const char *text, size_t n, const mc_coder_o
                 continue;
             m->assert = mc__nlp_assert(r.doc, m->sentence, m->first, m->last, &m->trigger);
         }
-        mc__cac_rules(&r);
+        if (!opts->all_mentions)
+            mc__cac_rules(&r); /* annotation mode: each mention keeps its own code */
         if (getenv("MEDCODE_CODER_DEBUG"))
             for (uint32_t i = 0; i < r.n_m; i++) {
                 const lex_entry *e = mc__cac_entry(&r, r.m[i].entry);
@@ -487,6 +515,8 @@ int mc_coder_run(const mc_coder *c, const char *text, size_t n, const mc_coder_o
             if (m->code[0])
                 add_coded(&r, m);
         }
+        if (!r.err)
+            mc__cac_pcs_axis(&r); /* ICD-10-PCS axis by axis (pcs_axis_run.c) */
         if (!r.err)
             use_additional(&r);
         if (!r.err)

@@ -23,6 +23,7 @@ struct mc_coder {
     mc__lex *lex;
     mc_pcs *pcs; /* ICD-10-PCS tables and titles, NULL when the bundle has none */
     mc_codeset *cs; /* ICD-10-CM tabular notes, NULL when the bundle has none */
+    struct mc__pax *pax; /* ICD-10-PCS axis words and body part index (pcs_axis.c), or NULL */
     uint32_t *with_heads; /* entries with a "with" split, sorted by head hash */
     uint64_t *with_keys; /* head hash of each, same order */
     uint32_t n_with;
@@ -33,6 +34,11 @@ typedef struct model_cal {
     float precision; /* smoothed (tp + 1) / (tp + fp + 2) */
 } model_cal;
 
+typedef struct model_rewrite {
+    char from[9], to[9]; /* dotted */
+    float precision; /* smoothed share of training notes where `to` was right */
+} model_rewrite;
+
 struct mc_coder_model {
     uint32_t base; /* lexicon entry count: model entry i is entry base + i */
     lex_entry *entries;
@@ -42,6 +48,8 @@ struct mc_coder_model {
     uint32_t n_stems;
     model_cal *cal; /* sorted by code */
     uint32_t n_cal;
+    model_rewrite *rw; /* sorted by from */
+    uint32_t n_rw;
     float threshold;
     float default_precision; /* for codes the training never saw the coder give */
     char *text; /* the file; entry paths point into it */
@@ -86,6 +94,7 @@ typedef struct run {
     uint32_t *tok_ids_at; /* n_tokens + 1 offsets */
     uint32_t *tok_ids;
     bool *tok_own;
+    uint32_t *pax_ids; /* per token: id of a word only pcs_axis.c knows, LEX_NONE (pcs_axis_run.c) */
     struct sb_stemmer *stemmer; /* this run's (libstemmer is not thread-safe) */ /* the token's own stem is in the lexicon (first of its ids) */
     /* mentions */
     mention *m;
@@ -119,6 +128,8 @@ static inline const lex_entry *mc__cac_entry_at(const mc__lex *lx, const mc_code
 #define mc__cac_entry(r, i) mc__cac_entry_at((r)->c->lex, (r)->opts->model, (i))
 /* Calibrated precision of a dotted code, or -1 when the model has none. */
 float mc__cac_model_precision(const mc_coder_model *md, const char *code);
+/* The code training notes reported instead of dotted `code`, or NULL (precision in *prec). */
+const char *mc__cac_model_rewrite(const mc_coder_model *md, const char *code, float *prec);
 
 /* match.c */
 int mc__cac_tokens(run *r);
@@ -137,6 +148,9 @@ void mc__cac_sequence(run *r); /* drop integral symptoms, choose the principal, 
 void mc__cac_zrules(run *r);
 /* Add a diagnosis a rule derived (undotted code of the bundle) with its evidence. */
 void mc__cac_add_rule(run *r, const char *undotted, mc_coder_span ev, const char *why);
+
+/* pcs_axis_run.c: ICD-10-PCS codes built axis by axis from procedure text */
+void mc__cac_pcs_axis(run *r);
 
 /* coder.c helpers */
 void *mc__cac_push(run *r, void **arr, uint32_t *n, uint32_t *cap, size_t elem);

@@ -164,6 +164,8 @@ typedef struct see_ref {
     char *from_stems; /* stems of the referring path */
     char *from_path;
     char *target; /* lower-case target path "pain, abdominal" */
+    char *from_key; /* path key of the referring term ("see also" only) */
+    bool also; /* "see also" of a main term: used only when the term has no code */
 } see_ref;
 
 typedef struct iparse {
@@ -233,27 +235,41 @@ static void path_key(const iparse *ip, char *out, size_t cap)
 }
 
 /*
- * "Myocardium, myocardial": a title whose second part is one word sharing the
- * first word's stem start names alternatives. The first is matched; the
- * second becomes a synonym (an S line) so that either word in a note works.
- * Returns the length of the first part (the whole title when none).
+ * "Myocardium, myocardial", "Tuberculosis, tubercular, tuberculous": a title
+ * whose further parts are single words sharing the first word's start names
+ * alternatives. The first is matched; the others become synonyms (S lines)
+ * so that any of the words in a note works. Returns the length of the first
+ * part (the whole title when none) and the alternatives in alt/altn.
  */
-static size_t alt_split(const char *t, const char **alt)
+#define MAX_ALTS 4
+static size_t alt_split(const char *t, const char *alt[MAX_ALTS], size_t altn[MAX_ALTS], int *nalt)
 {
+    *nalt = 0;
     const char *c = strstr(t, ", ");
-    *alt = NULL;
-    if (c && !strchr(c + 2, ' ') && !strchr(c + 2, ',') && strlen(c + 2) >= 4 &&
-        !strncasecmp(t, c + 2, 3)) {
-        *alt = c + 2;
-        return (size_t)(c - t);
+    if (!c)
+        return strlen(t);
+    for (const char *p = c + 2;;) {
+        const char *e = strstr(p, ", ");
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        if (*nalt == MAX_ALTS || n < 4 || memchr(p, ' ', n) || memchr(p, ',', n) ||
+            strncasecmp(t, p, 3)) {
+            *nalt = 0;
+            return strlen(t);
+        }
+        alt[*nalt] = p;
+        altn[(*nalt)++] = n;
+        if (!e)
+            break;
+        p = e + 2;
     }
-    return strlen(t);
+    return (size_t)(c - t);
 }
 
-static void add_alt_synonym(iparse *ip, const char *first, size_t fn, const char *alt)
+static void add_alt_synonym(iparse *ip, const char *first, size_t fn, const char *alt,
+                            size_t altn)
 {
     char surface[64];
-    size_t k = mc__nlp_fold(alt, strlen(alt), surface, sizeof surface);
+    size_t k = mc__nlp_fold(alt, altn, surface, sizeof surface);
     stems s;
     memset(&s, 0, sizeof s);
     s.st = ip->w->st;
@@ -315,10 +331,13 @@ static void path_stems(iparse *ip, stems *s, int *with_split, int alt)
         /* "X, as cause of disease classified elsewhere": the agent alone (B95-B97) */
         const char *cause = strstr(t, ", as cause of");
         size_t tl = cause ? (size_t)(cause - t) : strlen(t);
-        const char *altw;
-        size_t fl = alt_split(t, &altw);
-        if (altw && fl < tl) {
-            add_alt_synonym(ip, t, fl, altw);
+        const char *altw[MAX_ALTS];
+        size_t altn[MAX_ALTS];
+        int nalt;
+        size_t fl = alt_split(t, altw, altn, &nalt);
+        if (nalt && fl < tl) {
+            for (int a = 0; a < nalt; a++)
+                add_alt_synonym(ip, t, fl, altw[a], altn[a]);
             tl = fl;
         }
         stems_add(s, t, tl);
@@ -410,7 +429,7 @@ static void emit_code(iparse *ip, const char *code)
         record_key(ip, code);
 }
 
-static void add_see(iparse *ip, const char *target)
+static void add_see(iparse *ip, const char *target, bool also)
 {
     if (ip->n_sees == ip->cap_sees) {
         size_t nc = ip->cap_sees ? ip->cap_sees * 2 : 1024;
@@ -435,13 +454,18 @@ static void add_see(iparse *ip, const char *target)
     r->from_stems = strdup(s.buf);
     r->from_path = strdup(path.p ? path.p : "");
     r->target = strdup(low);
+    r->also = also;
+    char key[1024];
+    path_key(ip, key, sizeof key);
+    r->from_key = strdup(key);
     mc__buf_free(&path);
-    if (r->from_stems && r->from_path && r->target && s.count)
+    if (r->from_stems && r->from_path && r->target && r->from_key && s.count)
         ip->n_sees++;
     else {
         free(r->from_stems);
         free(r->from_path);
         free(r->target);
+        free(r->from_key);
     }
 }
 
@@ -494,7 +518,7 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
     } else if (!strcmp(name, "nemod")) {
         ip->in_nemod = true;
     } else if (!strcmp(name, "code") || !strcmp(name, "see") || !strcmp(name, "cell") ||
-               !strcmp(name, "manif")) {
+               !strcmp(name, "manif") || !strcmp(name, "seeAlso")) {
         ip->text.n = 0;
     }
     if (!strcmp(name, "cell")) {
@@ -553,7 +577,18 @@ static void XMLCALL on_end(void *ud, const XML_Char *name)
         char target[256];
         trim_copy(target, sizeof target, ip->text.p ? ip->text.p : "", ip->text.n);
         if (target[0])
-            add_see(ip, target);
+            add_see(ip, target, false);
+    } else if (!strcmp(name, "seeAlso") && ip->src == LEX_INDEX && ip->depth == 0) {
+        /*
+         * "Trauma, traumatism - see also Injury", "Necrosis - see also
+         * Gangrene": a main term without a code of its own sends the coder
+         * to the other main term, whose code the bare word then takes
+         * (Section I.A.12.b; resolved below only when the term has no code).
+         */
+        char target[256];
+        trim_copy(target, sizeof target, ip->text.p ? ip->text.p : "", ip->text.n);
+        if (target[0] && !strchr(target, ','))
+            add_see(ip, target, true);
     }
 }
 
@@ -617,6 +652,9 @@ static int parse_index(mc__build_ctx *ctx, lexw *w, const char *path, char src)
                 see_ref *r = &ip.sees[i];
                 const char *key = r->target;
                 char **hit = bsearch(&key, sorted, m, sizeof *sorted, cmp_key);
+                const char *own = r->from_key;
+                if (hit && r->also && bsearch(&own, sorted, m, sizeof *sorted, cmp_key))
+                    hit = NULL; /* the term has its own code: "see also" adds nothing */
                 if (hit) {
                     stems s;
                     memset(&s, 0, sizeof s);
@@ -624,7 +662,8 @@ static int parse_index(mc__build_ctx *ctx, lexw *w, const char *path, char src)
                     s.n = strlen(s.buf);
                     s.count = 1;
                     char via[1024];
-                    snprintf(via, sizeof via, "%s (see %s)", r->from_path, r->target);
+                    snprintf(via, sizeof via, "%s (see%s %s)", r->from_path,
+                             r->also ? " also" : "", r->target);
                     put_entry(w, *hit + strlen(*hit) + 1, src, 0, &s, via, strlen(via));
                 }
             }
@@ -644,6 +683,7 @@ static int parse_index(mc__build_ctx *ctx, lexw *w, const char *path, char src)
         free(ip.sees[i].from_stems);
         free(ip.sees[i].from_path);
         free(ip.sees[i].target);
+        free(ip.sees[i].from_key);
     }
     free(ip.sees);
     mc__buf_free(&ip.text);

@@ -29,6 +29,24 @@ float mc__cac_model_precision(const mc_coder_model *md, const char *code)
     return c ? c->precision : md->default_precision > 0 ? md->default_precision : -1;
 }
 
+static int cmp_rw(const void *a, const void *b)
+{
+    return strcmp(((const model_rewrite *)a)->from, ((const model_rewrite *)b)->from);
+}
+
+const char *mc__cac_model_rewrite(const mc_coder_model *md, const char *code, float *prec)
+{
+    if (!md || !md->n_rw)
+        return NULL;
+    model_rewrite key;
+    mc__strlcpy(key.from, code, sizeof key.from);
+    const model_rewrite *w = bsearch(&key, md->rw, md->n_rw, sizeof key, cmp_rw);
+    if (!w)
+        return NULL;
+    *prec = w->precision;
+    return w->to;
+}
+
 /*
  * An ICD-10-PCS code of the coder's year, written into out: a 7-character
  * code as is; a 4-character prefix (CodiEsp allows them) as its code with
@@ -62,8 +80,13 @@ static bool pcs_code(const mc_coder *c, const char *code, char out[8])
     return false;
 }
 
-/* Is the dotted or undotted code a billable code (CM) of the coder's year? */
-static bool known_code(const mc__lex *lx, const char *code)
+/*
+ * Is the dotted or undotted code a code (CM) of the coder's year: billable,
+ * or (any_level) also a category/subcategory, which the coder completes
+ * like an index code (7th character from the encounter, placeholder X,
+ * Section I.A.5, I.B.3) — training codes coded without the 7th character.
+ */
+static bool known_code(const mc__lex *lx, const char *code, bool any_level)
 {
     char u[8];
     size_t k = 0;
@@ -72,7 +95,7 @@ static bool known_code(const mc__lex *lx, const char *code)
             u[k++] = mc__upper(*p);
     u[k] = 0;
     uint32_t i = mc__lex_code(lx, u);
-    return i != LEX_NONE && lx->codes[i].billable;
+    return i != LEX_NONE && (any_level || lx->codes[i].billable);
 }
 
 int mc_coder_model_load(const mc_coder *c, const char *path, mc_coder_model **out, mc_diag *diag)
@@ -100,8 +123,9 @@ int mc_coder_model_load(const mc_coder *c, const char *path, mc_coder_model **ou
     md->entries = calloc(lines, sizeof *md->entries);
     md->toks = calloc(words, sizeof *md->toks);
     md->cal = calloc(lines, sizeof *md->cal);
+    md->rw = calloc(lines, sizeof *md->rw);
     md->anchor_at = calloc((size_t)lx->n_stems + 2, sizeof *md->anchor_at);
-    if (!md->entries || !md->toks || !md->cal || !md->anchor_at) {
+    if (!md->entries || !md->toks || !md->cal || !md->rw || !md->anchor_at) {
         mc_coder_model_free(md);
         return MC_ENOMEM;
     }
@@ -122,16 +146,26 @@ int mc_coder_model_load(const mc_coder *c, const char *path, mc_coder_model **ou
         }
         char pcs[8];
         bool is_pcs = nf >= 2 && pcs_code(c, f[1], pcs);
-        if (nf >= 4 && !strcmp(f[0], "W") && (is_pcs || known_code(lx, f[1]))) {
+        if (nf >= 4 && !strcmp(f[0], "W") && (is_pcs || known_code(lx, f[1], false))) {
             model_cal *cl = &md->cal[md->n_cal++];
             mc__strlcpy(cl->code, is_pcs ? pcs : f[1], sizeof cl->code);
             double tp = atof(f[2]), fp = atof(f[3]);
             cl->precision = (float)((tp + 1) / (tp + fp + 2));
+        } else if (nf >= 5 && !strcmp(f[0], "R") && strlen(f[1]) < 9 && strlen(f[2]) < 9 &&
+                   known_code(lx, f[1], false) && known_code(lx, f[2], false)) {
+            /* the same 3-character category only: a coder's specificity choice */
+            model_rewrite *w = &md->rw[md->n_rw];
+            mc__strlcpy(w->from, f[1], sizeof w->from);
+            mc__strlcpy(w->to, f[2], sizeof w->to);
+            double k = atof(f[3]), cnt = atof(f[4]);
+            w->precision = cnt > 0 ? (float)((k + 1) / (cnt + 2)) : 0;
+            if (!strncmp(w->from, w->to, 3) && strcmp(w->from, w->to))
+                md->n_rw++;
         } else if (nf >= 2 && !strcmp(f[0], "D")) {
             md->default_precision = (float)atof(f[1]);
         } else if (nf >= 2 && !strcmp(f[0], "T")) {
             md->threshold = (float)atof(f[1]);
-        } else if (nf >= 5 && !strcmp(f[0], "L") && (is_pcs || known_code(lx, f[1])) &&
+        } else if (nf >= 5 && !strcmp(f[0], "L") && (is_pcs || known_code(lx, f[1], true)) &&
                    strlen(f[1]) < 9) {
             lex_entry *e = &md->entries[md->n_entries];
             memset(e, 0, sizeof *e);
@@ -162,6 +196,7 @@ int mc_coder_model_load(const mc_coder *c, const char *path, mc_coder_model **ou
         p = nl ? nl + 1 : end;
     }
     qsort(md->cal, md->n_cal, sizeof *md->cal, cmp_cal);
+    qsort(md->rw, md->n_rw, sizeof *md->rw, cmp_rw);
     /* anchors: the rarest stem in the lexicon */
     md->anchor_list = calloc((size_t)md->n_entries + 1, sizeof *md->anchor_list);
     uint32_t *fill = calloc((size_t)lx->n_stems + 1, sizeof *fill);
@@ -200,6 +235,7 @@ void mc_coder_model_free(mc_coder_model *m)
     free(m->anchor_at);
     free(m->anchor_list);
     free(m->cal);
+    free(m->rw);
     free(m->text);
     free(m);
 }

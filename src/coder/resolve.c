@@ -224,6 +224,27 @@ void mc__cac_resolve(run *r, mention *m)
     cur[k] = 0;
     if (k < 3)
         return;
+    /*
+     * The index may be of a later edition than this bundle's code set: a code
+     * subdivided after this year (E87.20 of FY2023 for E87.2 of FY2021) is
+     * reported as its ancestor when that ancestor is billable this year.
+     */
+    uint32_t pf, pc;
+    mc__lex_prefix(lx, cur, &pf, &pc);
+    for (size_t kk = k; !pc && kk > 3;) {
+        cur[--kk] = 0;
+        uint32_t ai = mc__lex_code(lx, cur);
+        if (ai != LEX_NONE) {
+            if (lx->codes[ai].billable) {
+                memcpy(m->code, cur, sizeof cur);
+                m->rule = mc__cac_printf(r,
+                                         "%s is of a later edition: reported as %.3s%s%s, "
+                                         "billable in FY%d",
+                                         e->code, cur, cur[3] ? "." : "", cur + 3, r->c->year);
+            }
+            return;
+        }
+    }
     bool unspecified = false;
     char missing[160] = "";
     for (int depth = 0; depth < 6; depth++) {

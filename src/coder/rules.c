@@ -290,7 +290,8 @@ void mc__cac_sequence(run *r)
         return;
     if (!r->opts->all_mentions)
         drop_unspecified_siblings(r);
-    hypertension_rule(r);
+    if (!r->opts->all_mentions)
+        hypertension_rule(r);
     mc__cac_zrules(r);
     /* Section I.B.4-5: integral signs and symptoms */
     bool diag_definitive = false;
