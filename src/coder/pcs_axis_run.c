@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 typedef struct hit {
     uint32_t item; /* rule or body part entry */
@@ -437,6 +438,9 @@ static const char *pax_policy(const run *r, uint32_t s, const hit *h, char secti
         k == MC_SEC_SOCIAL || k == MC_SEC_MEDS || k == MC_SEC_HPI || k == MC_SEC_INDICATION ||
         k == MC_SEC_CC || k == MC_SEC_PREOP_DX)
         return "procedure not performed in this encounter";
+    /* the anesthesia, drains, specimens part of an operative note describes the operation */
+    if (k == MC_SEC_OPMETA)
+        return "";
     /* imaging and measurement are coded from a procedure statement only */
     if ((section == 'B' || section == '4') && k != MC_SEC_PROCEDURE)
         return "";
@@ -543,6 +547,13 @@ static bool code_op(run *r, const mc__pax *x, uint32_t s, const hit *op, const h
     words_of(&bd, op, opw, sizeof opw);
     const char *about = mc__cac_printf(r, "%s", opw);
     const char *why = pax_policy(r, s, op, opr->tab[0][0]);
+    /* endotracheal intubation for general anesthesia is part of the anesthesia */
+    if (!why && !r->opts->all_mentions && !memcmp(opr->tab[0], "0BH", 3) && opr->val[0][0] == '1')
+        for (uint32_t t = bd.s0; t < bd.s1 && !why; t++) {
+            const char *w = r->doc->tokens[t].norm;
+            if (!strncmp(w, "anesthe", 7) || !strncmp(w, "anaesthe", 8) || !strcmp(w, "induction"))
+                why = "";
+        }
     if (why) {
         if (*why)
             mc__cac_not_coded(r, r->doc->tokens[op->first].start, r->doc->tokens[op->last].end, why);
@@ -673,10 +684,35 @@ static void drop_integral(run *r, const char (*coded)[8], uint32_t n_coded, uint
     r->n_px = k;
 }
 
+/*
+ * A one-word ICD-10-PCS title ("Isolation") matched through the stem of another word
+ * ("isolated" culture) names no procedure: the word itself must be written.
+ */
+static void drop_loose_titles(run *r)
+{
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < r->n_px; i++) {
+        mc_coded *c = &r->px[i];
+        bool drop = false;
+        if (c->n_evidence == 1 && c->rationale && !strncmp(c->rationale, "ICD-10-PCS table: ", 18) &&
+            c->title.n && !memchr(c->title.p, ' ', c->title.n)) {
+            const char *e = r->text + c->evidence[0].start;
+            size_t en = c->evidence[0].end - c->evidence[0].start;
+            drop = en != c->title.n || strncasecmp(e, c->title.p, en) != 0;
+        }
+        if (!drop)
+            r->px[k++] = *c;
+    }
+    r->n_px = k;
+}
+
 void mc__cac_pcs_axis(run *r)
 {
     const mc__pax *x = r->c->pax;
-    if (!x || !r->c->pcs || !r->doc)
+    if (!r->doc)
+        return;
+    drop_loose_titles(r);
+    if (!x || !r->c->pcs)
         return;
     hits *ops = mc__arena_alloc(&r->arena, 3 * sizeof(hits));
     if (!ops) {
@@ -737,7 +773,8 @@ void mc__cac_pcs_axis(run *r)
                 done[i] = code_op(r, x, s, h, ops, ax, bps, pass == 0, coded, &n_coded);
                 any |= done[i];
             }
-        if (any)
+        /* annotation mode keeps every mention's code (no guideline suppression) */
+        if (any && !r->opts->all_mentions)
             drop_integral(r, (const char(*)[8])coded, n_coded, s);
     }
 }
