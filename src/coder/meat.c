@@ -70,7 +70,7 @@ static const word W_EVAL[] = {
     { "cd4", 0 },        { "culture", 1 },      { "urinalysis", 0 },  { "microalbumin", 1 },
     { "albuminuria", 0 }, { "uacr", 0 },        { "platelet", 1 },    { "wbc", 0 },
     { "labs", 0 },       { "lab", 0 },          { "results", 0 },     { "resulted", 0 },
-    { "imaging", 0 },    { "scan", 0 },         { "angiogram", 1 },   { "catheterization", 0 },
+    { "imaging", 0 },    { "scan", 0 },         { "angiogra", 1 },   { "catheterization", 0 },
     { "colonoscopy", 0 }, { "endoscopy", 0 },   { "eeg", 0 },         { "emg", 0 },
     { "mammogram", 0 },  { "oximetry", 0 },     { "saturation", 0 },  { "spo2", 0 },
     { "level", 0 },      { "levels", 0 },       { "exam", 0 },        { "examination", 0 },
