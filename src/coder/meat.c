@@ -575,9 +575,8 @@ static void related_results(ev_acc *a, const mc_coded *c)
 /* Where the condition was stated, for the query: "the past medical history, the problem list". */
 static const char *where_stated(run *r, const mc_coded *c)
 {
-    char buf[256];
-    size_t n = 0;
-    buf[0] = 0;
+    const char *names[MC_SEC__COUNT];
+    uint32_t nn = 0;
     unsigned seen = 0;
     for (uint32_t j = 0; j < c->n_evidence; j++) {
         uint32_t s = sentence_at(r->doc, c->evidence[j].start);
@@ -587,15 +586,26 @@ static const char *where_stated(run *r, const mc_coded *c)
         if (seen & (1u << k))
             continue;
         seen |= 1u << k;
-        const char *name = k == MC_SEC_NONE    ? "the note text"
-                           : k == MC_SEC_DIAGNOSES ? "a diagnosis or problem list"
-                                                   : mc__sec_info(k)->name;
-        int w = snprintf(buf + n, sizeof buf - n, "%s%s", n ? ", " : "", name);
+        names[nn++] = k == MC_SEC_NONE        ? "the note text"
+                      : k == MC_SEC_DIAGNOSES ? "a diagnosis or problem list"
+                                              : mc__sec_info(k)->name;
+    }
+    if (!nn)
+        return "the note";
+    /* "the past medical history", "the past medical history and the assessment" */
+    char buf[512];
+    size_t n = 0;
+    for (uint32_t i = 0; i < nn; i++) {
+        const char *sep = i == 0 ? "" : i + 1 == nn ? " and " : ", ";
+        const char *art = names[i][0] == 'a' && names[i][1] == ' ' ? "" : "the ";
+        if (!strncmp(names[i], "the ", 4))
+            art = "";
+        int w = snprintf(buf + n, sizeof buf - n, "%s%s%s", sep, art, names[i]);
         if (w < 0 || (size_t)w >= sizeof buf - n)
             break;
         n += (size_t)w;
     }
-    return mc__cac_printf(r, "%s", n ? buf : "the note");
+    return mc__cac_printf(r, "%s", buf);
 }
 
 void mc__cac_hcc(run *r)
