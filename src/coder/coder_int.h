@@ -144,6 +144,9 @@ bool mc__cac_manifestation(const run *r, const char *undotted);
 void mc__cac_rules(run *r); /* mention-level rules, before the coding decision */
 void mc__cac_sequence(run *r); /* drop integral symptoms, choose the principal, order */
 
+/* history.c: personal/family history at mention level (called by mc__cac_rules) */
+void mc__cac_history(run *r);
+
 /* zrules.c: BMI, weeks of gestation, infectious agents (after sequencing data exists) */
 void mc__cac_zrules(run *r);
 /* Add a diagnosis a rule derived (undotted code of the bundle) with its evidence. */

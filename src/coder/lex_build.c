@@ -26,7 +26,7 @@ static const char *const stopwords[] = {
     "approach", "not",     "use",       "code",     "additional", "see",   "also",
     "condition", "due",    "without",   "following", "involving", "this",  "these",
     "those", "has",       "have",      "was",      "were",     "are",      "been",
-    "any",   "all",       "part",      "parts",    "unsp",     "w",        "old",
+    "any",   "all",       "part",      "parts",    "unsp",     "w",
     "year",  "years",     "yo",        "through",  "day",      "days",     "month",
     "months", "drug",     "drugs",     "medicament", "medicaments",
 };
@@ -331,6 +331,14 @@ static void path_stems(iparse *ip, stems *s, int *with_split, int alt)
         /* "X, as cause of disease classified elsewhere": the agent alone (B95-B97) */
         const char *cause = strstr(t, ", as cause of");
         size_t tl = cause ? (size_t)(cause - t) : strlen(t);
+        /*
+         * "stroke without residual deficits", "bone involvement without evidence
+         * of necrosis": the absence is the default reading of the subterm, so a
+         * note need not say it ("history of stroke" -> Z86.73)
+         */
+        const char *wo = i > 0 ? strstr(t, " without ") : NULL;
+        if (wo && (size_t)(wo - t) < tl && strncmp(t, "with or", 7) != 0)
+            tl = (size_t)(wo - t);
         const char *altw[MAX_ALTS];
         size_t altn[MAX_ALTS];
         int nalt;
@@ -382,6 +390,14 @@ static const char *const encounter_terms[] = {
     "Use",        "Concern",    "Counsel",       "Counselling", "Long",
 };
 
+/*
+ * Main terms whose bare entry names no condition in ordinary note words:
+ * "insulin-dependent", "stress test", "visual field defect", "sick" would
+ * otherwise give F19.20, F43.9, Q89.9, R69. Their subterm paths stay.
+ */
+static const char *const bare_skipped[] = { "Dependence", "Defect", "Abnormity", "Illness",
+                                            "Sick",       "Stress", "Drug" };
+
 static bool skip_path(const iparse *ip)
 {
     char main[64];
@@ -394,6 +410,9 @@ static bool skip_path(const iparse *ip)
     main[k] = 0;
     for (size_t i = 0; i < sizeof encounter_terms / sizeof encounter_terms[0]; i++)
         if (!strcasecmp(main, encounter_terms[i]))
+            return true;
+    for (size_t i = 0; i < sizeof bare_skipped / sizeof bare_skipped[0] && ip->depth == 0; i++)
+        if (!strcasecmp(main, bare_skipped[i]))
             return true;
     /*
      * A last subterm without a content word ("specified NEC", "unspecified

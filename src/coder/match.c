@@ -19,6 +19,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* "old" of an age ("72-year-old", "3 months old") says nothing of a condition ("old MI"). */
+static bool age_word(const mc_nlp_doc *doc, uint32_t i)
+{
+    const mc_nlp_token *t = &doc->tokens[i];
+    if (t->len != 3 || memcmp(t->norm, "old", 3) != 0)
+        return false;
+    if (i == 0 || doc->tokens[i - 1].sentence != t->sentence)
+        return false;
+    const char *p = doc->tokens[i - 1].norm;
+    static const char *const units[] = { "year", "years", "yr", "yrs", "month", "months",
+                                         "week", "weeks", "wk", "wks", "day", "days", "y", "mo" };
+    for (size_t k = 0; k < sizeof units / sizeof units[0]; k++)
+        if (!strcmp(p, units[k]))
+            return true;
+    return false;
+}
+
 int mc__cac_tokens(run *r)
 {
     const mc__lex *lx = r->c->lex;
@@ -48,8 +65,9 @@ int mc__cac_tokens(run *r)
             cap = nc;
         }
         size_t k = mc__cac_stem(st, t->norm, t->len, buf, sizeof buf);
-        uint32_t id = k && !mc__cac_stopword(t->norm, t->len) ? mc__lex_stem_id(lx, buf, k)
-                                                               : LEX_NONE;
+        uint32_t id = k && !mc__cac_stopword(t->norm, t->len) && !age_word(doc, i)
+                          ? mc__lex_stem_id(lx, buf, k)
+                          : LEX_NONE;
         r->tok_own[i] = id != LEX_NONE;
         if (id != LEX_NONE)
             r->tok_ids[n++] = id;
@@ -70,6 +88,7 @@ typedef struct sent_index {
     uint32_t *occ_pos, *occ_next;
     uint32_t n_occ;
     uint32_t *entry_stamp; /* per entry: sentence number + 1 when already tried */
+    uint32_t id_hist, id_fam; /* stems "histori", "famili" */
 } sent_index;
 
 static void add_occ(sent_index *si, uint32_t stamp, uint32_t id, uint32_t pos)
@@ -95,9 +114,11 @@ static void try_entry(run *r, sent_index *si, uint32_t stamp, uint32_t s, uint32
         uint32_t id = e->tk[j];
         /* nearest occurrence to the anchor */
         uint32_t best = UINT32_MAX, bd = UINT32_MAX;
+        /* the context's "history"/"family" is taken before a written one, which may belong to another item */
+        bool ctx_word = id == si->id_hist || id == si->id_fam;
         for (uint32_t o = si->head[id]; o != UINT32_MAX; o = si->occ_next[o]) {
             uint32_t q = si->occ_pos[o];
-            uint32_t d = q == POS_VIRTUAL ? UINT32_MAX - 1 : (q > p ? q - p : p - q);
+            uint32_t d = q == POS_VIRTUAL ? (ctx_word ? 0 : UINT32_MAX - 1) : (q > p ? q - p : p - q);
             if (d < bd) {
                 bd = d;
                 best = q;
@@ -131,7 +152,12 @@ static void try_entry(run *r, sent_index *si, uint32_t stamp, uint32_t s, uint32
             bool own_used = false;
             for (uint32_t k = 0; k < e->ntok && tok_own(r, q); k++)
                 own_used |= pos[k] == q && e->tk[k] == r->tok_ids[r->tok_ids_at[q]];
-            if (!own_used && used < 2)
+            /* a phrase made of the abbreviation alone and section words ("History of DVT") */
+            bool alone = true;
+            for (uint32_t k = 0; k < e->ntok && alone; k++)
+                alone = pos[k] == q || pos[k] == POS_VIRTUAL || e->tk[k] == si->id_hist ||
+                        e->tk[k] == si->id_fam;
+            if (!own_used && used < 2 && !(alone && e->ntok > 1))
                 return;
         }
         bool letter = r->doc->tokens[q].len == 1 && !(r->doc->tokens[q].flags & NLP_TOK_DIGIT);
@@ -264,6 +290,23 @@ static void select_sentence(run *r, uint32_t from, uint32_t to)
             /* learned phrases stand beside the lexicon's: neither subsumes the other */
             if (ea->src == LEX_LEARNED || eb->src == LEX_LEARNED)
                 continue;
+            /*
+             * A history path naming the condition by its main term replaces the
+             * more detailed condition: "Past medical history: deep vein
+             * thrombosis" -> History > personal > thrombosis (Z86.718). A path
+             * sharing only a modifier ("History > personal > respiratory") does not.
+             */
+            if (ea->src == LEX_INDEX && history_entry(r, eb) && !history_entry(r, ea) &&
+                subset(b, a) && ea->ntok) {
+                bool main_named = false;
+                for (uint32_t k = 0; k < eb->ntok && !main_named; k++)
+                    main_named = eb->tk[k] == ea->tk[0];
+                if (main_named) {
+                    a->dropped = true;
+                    a->dropped_by = j;
+                    continue;
+                }
+            }
             if (!subset(a, b))
                 continue;
             /*
@@ -293,6 +336,7 @@ static void select_sentence(run *r, uint32_t from, uint32_t to)
             /* a personal or family history path replaces the condition it names (Z80-Z87) */
             if (history_entry(r, eb) && !history_entry(r, ea)) {
                 a->dropped = true;
+                a->dropped_by = j;
             } else if (eb->ntok > ea->ntok) {
                 a->dropped = true;
                 a->dropped_by = j;
@@ -305,6 +349,141 @@ static void select_sentence(run *r, uint32_t from, uint32_t to)
                     a->dropped = true;
             }
         }
+    }
+}
+
+/*
+ * Words that join two separate statements or conditions: a clause or list
+ * boundary inside a sentence ("CKD stage 3 admitted with acute heart
+ * failure", "hypertension, COPD"). Connectives of index paths ("due to",
+ * "secondary to", "in", "of", "on" of "acute on chronic") are not among them.
+ */
+static bool boundary_word(const char *w, size_t n)
+{
+    static const char *const words[] = {
+        "and",       "or",         "with",      "w",        "admitted",  "admit",
+        "presents",  "presented",  "presenting", "who",     "was",       "were",
+        "is",        "are",        "has",       "had",      "have",      "developed",
+        "develops",  "underwent",  "received",  "started",  "treated",   "found",
+        "noted",     "now",        "but",       "then",     "also",      "plus",
+        "versus",    "vs",         "after",     "since",    "while",     "which",
+        "complains", "reports",    "denies",    "became",   "becomes",   "requiring",
+    };
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (strlen(words[i]) == n && !memcmp(words[i], w, n))
+            return true;
+    return false;
+}
+
+/* Are all of n's (position, stem) pairs among m's? */
+static bool pairs_subset(const run *r, const mention *n, const mention *m)
+{
+    const lex_entry *en = mc__cac_entry(r, n->entry), *em = mc__cac_entry(r, m->entry);
+    for (uint32_t i = 0; i < n->npos; i++) {
+        if (n->pos[i] == POS_VIRTUAL)
+            continue;
+        bool found = false;
+        for (uint32_t j = 0; j < m->npos && !found; j++)
+            found = m->pos[j] == n->pos[i] && em->tk[j] == en->tk[i];
+        if (!found)
+            return false;
+    }
+    return true;
+}
+
+/* Real (position, stem) pairs of m in region g. */
+static uint32_t region_pairs(const mention *m, const uint32_t *seg, uint32_t t0, uint32_t g)
+{
+    uint32_t k = 0;
+    for (uint32_t j = 0; j < m->npos; j++)
+        k += m->pos[j] != POS_VIRTUAL && seg[m->pos[j] - t0] == g;
+    return k;
+}
+
+/*
+ * Phrase words stay within one clause or noun-phrase region. The sentence is
+ * cut into regions at commas, ';'/':' and boundary words. A phrase spanning
+ * regions is kept when it elaborates what its regions say ("Kidney disease,
+ * chronic, stage 3", "Anemia, iron deficiency", "first pregnancy, 12 weeks
+ * gestation"), and dropped when it takes some words of a condition stated
+ * within one region without all of them while another region also holds a
+ * condition of its own: "stage 3 chronic kidney disease admitted with acute
+ * on chronic systolic heart failure" gives neither "Failure, renal, acute"
+ * (kidney + acute + failure) nor "Disease, heart"; "hypertension, COPD" does
+ * not give "Disease, pulmonary, hypertensive". A region counts as holding a
+ * condition of its own when another phrase there is exactly the words the
+ * spanning phrase takes from it, or when it steals from one. "with" paths
+ * (Section I.A.15 presumes the link across regions), "without" paths and
+ * learned phrases are not checked.
+ */
+static void clause_filter(run *r, uint32_t s, uint32_t from, uint32_t to, uint32_t *seg)
+{
+    const mc_nlp_doc *doc = r->doc;
+    const mc_nlp_sentence *se = &doc->sentences[s];
+    uint32_t t0 = se->tok_first, nt = se->tok_count, g = 0;
+    if (to - from < 2)
+        return;
+    for (uint32_t k = 0; k < nt; k++) {
+        const mc_nlp_token *t = &doc->tokens[t0 + k];
+        if (k && (t->flags & (NLP_TOK_COMMA | NLP_TOK_BREAK)))
+            g++;
+        if (boundary_word(t->norm, t->len)) {
+            seg[k] = ++g;
+            g++;
+        } else {
+            seg[k] = g;
+        }
+    }
+    for (uint32_t i = from; i < to; i++) {
+        mention *m = &r->m[i];
+        const lex_entry *em = mc__cac_entry(r, m->entry);
+        if (m->procedure || em->src == LEX_LEARNED || em->with_split || em->without_split)
+            continue;
+        /* the regions m touches (at most 8 looked at) */
+        uint32_t regs[8], nr = 0;
+        for (uint32_t j = 0; j < m->npos; j++) {
+            if (m->pos[j] == POS_VIRTUAL)
+                continue;
+            uint32_t gj = seg[m->pos[j] - t0];
+            bool seen = false;
+            for (uint32_t q = 0; q < nr && !seen; q++)
+                seen = regs[q] == gj;
+            if (!seen && nr < 8)
+                regs[nr++] = gj;
+        }
+        if (nr < 2)
+            continue;
+        uint32_t own = 0, stolen = 0;
+        for (uint32_t q = 0; q < nr; q++) {
+            uint32_t want = region_pairs(m, seg, t0, regs[q]);
+            bool is_own = false, is_stolen = false;
+            for (uint32_t k = from; k < to && !(is_own && is_stolen); k++) {
+                const mention *n = &r->m[k];
+                if (k == i || n->procedure || mc__cac_entry(r, n->entry)->src == LEX_LEARNED)
+                    continue;
+                /* n lies within region regs[q] and shares a word with m */
+                uint32_t real = 0;
+                bool inside = true, shares = false;
+                for (uint32_t j = 0; j < n->npos && inside; j++) {
+                    if (n->pos[j] == POS_VIRTUAL)
+                        continue;
+                    real++;
+                    inside = seg[n->pos[j] - t0] == regs[q];
+                    for (uint32_t x = 0; x < m->npos && !shares; x++)
+                        shares = m->pos[x] == n->pos[j];
+                }
+                if (!inside || !shares)
+                    continue;
+                if (!pairs_subset(r, n, m))
+                    is_stolen = true;
+                else if (real == want)
+                    is_own = true;
+            }
+            own += is_own || is_stolen;
+            stolen += is_stolen;
+        }
+        if (stolen && own >= 2)
+            m->dropped = true;
     }
 }
 
@@ -321,19 +500,24 @@ int mc__cac_match(run *r)
     si.entry_stamp = mc__arena_zalloc(&r->arena, (n_all + 1) * sizeof(uint32_t));
     if (!si.stamp || !si.head || !si.entry_stamp)
         return MC_ELIMIT;
-    uint32_t max_occ = 16;
+    uint32_t max_occ = 16, max_tok = 1;
     for (uint32_t s = 0; s < doc->n_sentences; s++) {
         const mc_nlp_sentence *se = &doc->sentences[s];
+        if (se->tok_count > max_tok)
+            max_tok = se->tok_count;
         uint32_t k = r->tok_ids_at[se->tok_first + se->tok_count] - r->tok_ids_at[se->tok_first];
         if (k + 8 > max_occ)
             max_occ = k + 8;
     }
     si.occ_pos = mc__arena_alloc(&r->arena, (size_t)max_occ * sizeof(uint32_t));
     si.occ_next = mc__arena_alloc(&r->arena, (size_t)max_occ * sizeof(uint32_t));
-    if (!si.occ_pos || !si.occ_next)
+    uint32_t *seg = mc__arena_alloc(&r->arena, (size_t)max_tok * sizeof(uint32_t));
+    if (!si.occ_pos || !si.occ_next || !seg)
         return MC_ELIMIT;
     uint32_t id_hist = mc__lex_stem_id(lx, "histori", 7);
     uint32_t id_fam = mc__lex_stem_id(lx, "famili", 6);
+    si.id_hist = id_hist;
+    si.id_fam = id_fam;
     for (uint32_t s = 0; s < doc->n_sentences; s++) {
         const mc_nlp_sentence *se = &doc->sentences[s];
         uint32_t stamp = s + 1;
@@ -392,6 +576,7 @@ int mc__cac_match(run *r)
                     return r->err;
             }
         }
+        clause_filter(r, s, first_m, r->n_m, seg);
         select_sentence(r, first_m, r->n_m);
     }
     return MC_OK;

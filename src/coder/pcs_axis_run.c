@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 typedef struct hit {
     uint32_t item; /* rule or body part entry */
@@ -391,6 +392,7 @@ static void add_result(run *r, build *bd, uint32_t s, float conf, const char *op
             if (!dup)
                 ev[n++] = sp[j];
         }
+        qsort(ev, n, sizeof *ev, cmp_span);
         c->evidence = ev;
         c->n_evidence = n;
         if (title_only)
@@ -437,6 +439,9 @@ static const char *pax_policy(const run *r, uint32_t s, const hit *h, char secti
         k == MC_SEC_SOCIAL || k == MC_SEC_MEDS || k == MC_SEC_HPI || k == MC_SEC_INDICATION ||
         k == MC_SEC_CC || k == MC_SEC_PREOP_DX)
         return "procedure not performed in this encounter";
+    /* the anesthesia, drains, specimens part of an operative note describes the operation */
+    if (k == MC_SEC_OPMETA)
+        return "";
     /* imaging and measurement are coded from a procedure statement only */
     if ((section == 'B' || section == '4') && k != MC_SEC_PROCEDURE)
         return "";
@@ -543,6 +548,13 @@ static bool code_op(run *r, const mc__pax *x, uint32_t s, const hit *op, const h
     words_of(&bd, op, opw, sizeof opw);
     const char *about = mc__cac_printf(r, "%s", opw);
     const char *why = pax_policy(r, s, op, opr->tab[0][0]);
+    /* endotracheal intubation for general anesthesia is part of the anesthesia */
+    if (!why && !r->opts->all_mentions && !memcmp(opr->tab[0], "0BH", 3) && opr->val[0][0] == '1')
+        for (uint32_t t = bd.s0; t < bd.s1 && !why; t++) {
+            const char *w = r->doc->tokens[t].norm;
+            if (!strncmp(w, "anesthe", 7) || !strncmp(w, "anaesthe", 8) || !strcmp(w, "induction"))
+                why = "";
+        }
     if (why) {
         if (*why)
             mc__cac_not_coded(r, r->doc->tokens[op->first].start, r->doc->tokens[op->last].end, why);
@@ -609,6 +621,30 @@ static bool code_op(run *r, const mc__pax *x, uint32_t s, const hit *op, const h
         bd.code[3] = b->value;
         bd.nev = 0;
         bd.ev[bd.nev++] = *op;
+        /*
+         * B4.4: the coronary arteries are one body part specified by the number of
+         * arteries treated: count the distinct vessels named in the sentence.
+         */
+        if ((!memcmp(bd.code, "027", 3) || !memcmp(bd.code, "021", 3)) && b->value == '0') {
+            uint32_t nv = 0;
+            hit seen[4];
+            for (uint32_t i = 0; i < bps->n && nv < 4; i++) {
+                const pax_bp *e = &x->bps[bps->h[i].item];
+                if (memcmp(e->table, bd.code, 3) || e->value != '0' ||
+                    !bp_usable(&bd, ops, &bps->h[i], '0'))
+                    continue;
+                bool dup = false;
+                for (uint32_t j = 0; j < nv && !dup; j++)
+                    dup = dist(&seen[j], &bps->h[i]) == 0;
+                if (!dup)
+                    seen[nv++] = bps->h[i];
+            }
+            if (nv > 1) {
+                bd.code[3] = (char)('0' + (nv > 4 ? 3 : nv - 1));
+                for (uint32_t j = 0; j < nv && bd.nev < 6; j++)
+                    bd.ev[bd.nev++] = seen[j];
+            }
+        }
         if (b->at.first != op->first || b->at.last != op->last)
             bd.ev[bd.nev++] = b->at;
         if (side_at.first != UINT32_MAX)
@@ -617,12 +653,13 @@ static bool code_op(run *r, const mc__pax *x, uint32_t s, const hit *op, const h
         uint32_t nv;
         mc_str lab = { 0 }, axn;
         if (mc_pcs_next_values(r->c->pcs, bd.code, 3, v, &nv, &axn, NULL) != MC_OK ||
-            !first_allowed((char[]){ b->value, 0 }, v, nv, &lab))
+            !first_allowed((char[]){ bd.code[3], 0 }, v, nv, &lab))
             continue;
         char bw[96];
         words_of(&bd, &b->at, bw, sizeof bw);
         snprintf(bd.why[0], sizeof bd.why[0], "body part %.*s (%c) from '%s'%s", (int)lab.n, lab.p,
-                 b->value, bw, b->rank == 2 ? " (body part key)" : "");
+                 bd.code[3], bw,
+                 b->rank == 2 ? " (body part key)" : bd.code[3] != b->value ? " (Guidelines B4.4)" : "");
         bool ok = true;
         for (int pos = 5; pos <= 7 && ok; pos++)
             ok = choose(&bd, opr, pos);
@@ -673,10 +710,35 @@ static void drop_integral(run *r, const char (*coded)[8], uint32_t n_coded, uint
     r->n_px = k;
 }
 
+/*
+ * A one-word ICD-10-PCS title ("Isolation") matched through the stem of another word
+ * ("isolated" culture) names no procedure: the word itself must be written.
+ */
+static void drop_loose_titles(run *r)
+{
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < r->n_px; i++) {
+        mc_coded *c = &r->px[i];
+        bool drop = false;
+        if (c->n_evidence == 1 && c->rationale && !strncmp(c->rationale, "ICD-10-PCS table: ", 18) &&
+            c->title.n && !memchr(c->title.p, ' ', c->title.n)) {
+            const char *e = r->text + c->evidence[0].start;
+            size_t en = c->evidence[0].end - c->evidence[0].start;
+            drop = en != c->title.n || strncasecmp(e, c->title.p, en) != 0;
+        }
+        if (!drop)
+            r->px[k++] = *c;
+    }
+    r->n_px = k;
+}
+
 void mc__cac_pcs_axis(run *r)
 {
     const mc__pax *x = r->c->pax;
-    if (!x || !r->c->pcs || !r->doc)
+    if (!r->doc)
+        return;
+    drop_loose_titles(r);
+    if (!x || !r->c->pcs)
         return;
     hits *ops = mc__arena_alloc(&r->arena, 3 * sizeof(hits));
     if (!ops) {
@@ -737,7 +799,8 @@ void mc__cac_pcs_axis(run *r)
                 done[i] = code_op(r, x, s, h, ops, ax, bps, pass == 0, coded, &n_coded);
                 any |= done[i];
             }
-        if (any)
+        /* annotation mode keeps every mention's code (no guideline suppression) */
+        if (any && !r->opts->all_mentions)
             drop_integral(r, (const char(*)[8])coded, n_coded, s);
     }
 }

@@ -175,11 +175,39 @@ static float support(const run *r, uint32_t s, mc_str title, mc_str parent)
     return score;
 }
 
+/*
+ * Is an open fracture documented: "open" in a sentence naming a fracture, not the
+ * approach of a procedure ("open reduction", "open repair") nor an open wound?
+ */
+static bool open_fracture(const run *r)
+{
+    static const char *const not_fx[] = { "reduction", "repair", "approach", "procedure",
+                                          "surgery", "fixation", "treatment", "technique",
+                                          "incision", "biopsy", "wound", "wounds", "laceration" };
+    const mc_nlp_doc *d = r->doc;
+    for (uint32_t i = 0; i < d->n_tokens; i++) {
+        if (strcmp(d->tokens[i].norm, "open") != 0)
+            continue;
+        if (i + 1 < d->n_tokens && d->tokens[i + 1].sentence == d->tokens[i].sentence) {
+            bool proc = false;
+            for (size_t k = 0; k < sizeof not_fx / sizeof not_fx[0] && !proc; k++)
+                proc = !strcmp(d->tokens[i + 1].norm, not_fx[k]);
+            if (proc)
+                continue;
+        }
+        const mc_nlp_sentence *se = &d->sentences[d->tokens[i].sentence];
+        for (uint32_t t = se->tok_first; t < se->tok_first + se->tok_count; t++)
+            if (!strcmp(d->tokens[t].norm, "fracture") || !strcmp(d->tokens[t].norm, "fx"))
+                return true;
+    }
+    return false;
+}
+
 /* Choose the 7th character among children [first, first+count) that all have 7 chars. */
 static uint32_t pick_seventh(const run *r, uint32_t first, uint32_t count)
 {
     const mc__lex *lx = r->c->lex;
-    bool open = note_has(r, "open") && note_has(r, "fracture");
+    bool open = open_fracture(r);
     bool delayed = note_has(r, "delayed"), nonunion = note_has(r, "nonunion"),
          malunion = note_has(r, "malunion");
     const char *want = r->seventh_ctx == 'D' ? "subsequent" : r->seventh_ctx == 'S' ? "sequela"

@@ -77,22 +77,49 @@ static bool positive(const mention *m)
 }
 
 /*
- * Section I.A.15: for each positive mention A whose words are exactly the
- * head of some "with" entry E, and a positive mention B elsewhere naming E's
- * tail, A takes E's code. Entries are found through A's anchor: E contains
- * all of A's words, so E is anchored at one of them or at a tail word; we scan
- * the entries anchored at each of A's words and at B's words.
+ * Section I.A.15: for each positive mention A whose words are the head of
+ * some "with" entry E (all of them, or all but one), and a positive mention
+ * B in another sentence naming E's tail, A takes E's code (the longest head,
+ * then the same source, then the longest entry wins). Candidate entries are
+ * those anchored at a word of some positive mention: E is anchored at one of
+ * A's or B's words.
  */
-typedef struct wcand {
-    uint32_t e; /* a "with" entry */
-    uint32_t b; /* the mention naming (at least) one of its words */
-} wcand;
+/*
+ * Is e's link one the classification presumes (Section I.A.15: "with", "in")?
+ * "due to", "secondary to", "following" need the provider's statement of the
+ * link, so they are not paired across sentences.
+ */
+static bool with_link(const lex_entry *e)
+{
+    const char *p = e->path.p, *end = e->path.p + e->path.n;
+    bool with = false;
+    for (const char *q = p; q + 4 <= end; q++) {
+        if ((q + 6 <= end && !memcmp(q, "due to", 6)) ||
+            (q + 9 <= end && !memcmp(q, "secondary", 9)))
+            return false;
+        if (q + 20 <= end && !memcmp(q, "classified elsewhere", 20))
+            return false; /* a manifestation's "in diseases classified elsewhere" */
+        bool word_end = q + 4 == end || q[4] == ' ';
+        if ((q == p || q[-1] == ' ') && word_end && !memcmp(q, "with", 4))
+            with = true;
+        /* the subterm "in" alone ("Anemia > in > chronic kidney disease"), not "in situ" */
+        if (!memcmp(q, "> in", 4) && (q + 4 == end || (q + 6 <= end && !memcmp(q + 4, " >", 2))))
+            with = true;
+    }
+    return with;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
 
 static void with_convention(run *r)
 {
     const mc__lex *lx = r->c->lex;
     /* candidate "with" entries, found once through the words of every positive mention */
-    wcand *cand = NULL;
+    uint32_t *cand = NULL;
     uint32_t nc = 0, cc = 0;
     for (uint32_t j = 0; j < r->n_m; j++) {
         mention *b = &r->m[j];
@@ -105,18 +132,23 @@ static void with_convention(run *r)
             uint32_t id = eb->tk[t];
             for (uint32_t q = lx->anchor_at[id]; q < lx->anchor_at[id + 1]; q++) {
                 uint32_t ei = lx->anchor_list[q];
-                if (!lx->entries[ei].with_split)
+                if (!lx->entries[ei].with_split || lx->entries[ei].ntok > 16)
                     continue;
-                wcand *w = mc__cac_push(r, (void **)&cand, &nc, &cc, sizeof *w);
+                uint32_t *w = mc__cac_push(r, (void **)&cand, &nc, &cc, sizeof *w);
                 if (!w)
                     return;
-                w->e = ei;
-                w->b = j;
+                *w = ei;
             }
         }
     }
     if (!nc)
         return;
+    qsort(cand, nc, sizeof *cand, cmp_u32);
+    uint32_t u = 0;
+    for (uint32_t k = 0; k < nc; k++)
+        if (!u || cand[u - 1] != cand[k])
+            cand[u++] = cand[k];
+    nc = u;
     for (uint32_t i = 0; i < r->n_m; i++) {
         mention *a = &r->m[i];
         if (a->dropped || a->procedure || !positive(a))
@@ -128,21 +160,44 @@ static void with_convention(run *r)
         uint32_t na = head_ids(ea, ea->ntok, aw);
         uint32_t best_e = LEX_NONE, best_b = UINT32_MAX;
         for (uint32_t k = 0; k < nc; k++) {
-            const lex_entry *e = &lx->entries[cand[k].e];
-            const mention *b = &r->m[cand[k].b];
-            if (e->with_split != na || e->src != ea->src || cand[k].b == i ||
-                b->sentence == a->sentence)
+            const lex_entry *e = &lx->entries[cand[k]];
+            /*
+             * e's head is a's words, or all but one of them: the title mention
+             * "Type 2 diabetes mellitus" heads the index path "Diabetes, type 2,
+             * with ..." as well as the title of E11.22
+             */
+            if (e->with_split > na || (uint32_t)e->with_split + 1u < na || !with_link(e))
                 continue;
-            uint32_t hw[8];
+            uint32_t hw[16];
             head_ids(e, e->with_split, hw);
-            if (memcmp(hw, aw, na * sizeof *hw) != 0)
+            bool in_a = true;
+            for (uint32_t x = 0, y = 0; x < e->with_split && in_a; x++) {
+                while (y < na && aw[y] < hw[x])
+                    y++;
+                in_a = y < na && aw[y] == hw[x];
+            }
+            if (!in_a)
                 continue;
-            /* the tail must be named by b */
-            if (!mention_has(r, b, e->tk + e->with_split, e->ntok - e->with_split))
+            const lex_entry *be = best_e == LEX_NONE ? NULL : &lx->entries[best_e];
+            if (be && !(e->with_split > be->with_split ||
+                         (e->with_split == be->with_split &&
+                          ((e->src == ea->src) > (be->src == ea->src) ||
+                           ((e->src == ea->src) == (be->src == ea->src) && e->ntok > be->ntok)))))
                 continue;
-            if (best_e == LEX_NONE || e->ntok > lx->entries[best_e].ntok) {
-                best_e = cand[k].e;
-                best_b = cand[k].b;
+            /* the tail must be named by a positive mention b in another sentence */
+            for (uint32_t j = 0; j < r->n_m; j++) {
+                const mention *b = &r->m[j];
+                if (j == i || b->dropped || b->procedure || !positive(b) ||
+                    b->sentence == a->sentence || mc__cac_entry(r, b->entry)->src == LEX_LEARNED)
+                    continue;
+                if (!mention_has(r, b, e->tk + e->with_split, e->ntok - e->with_split))
+                    continue;
+                /* b is not another mention of a's own condition */
+                if (mention_has(r, b, hw, e->with_split))
+                    continue;
+                best_e = cand[k];
+                best_b = j;
+                break;
             }
         }
         if (best_e == LEX_NONE)
@@ -156,7 +211,12 @@ static void with_convention(run *r)
     }
 }
 
-void mc__cac_rules(run *r) { with_convention(r); }
+void mc__cac_rules(run *r)
+{
+    if (!r->opts->all_mentions)
+        with_convention(r);
+    mc__cac_history(r);
+}
 
 static void drop_dx(run *r, uint32_t i, const char *reason)
 {
@@ -216,20 +276,48 @@ static bool replace_dx(run *r, uint32_t i, const char *code, const char *why)
  * disease (I12), or both (I13) are presumed linked; the heart failure (I50)
  * and CKD stage (N18) codes stay as the "use additional code" notes ask.
  */
+static bool is_htn_code(const char *c)
+{
+    return !strcmp(c, "I10") || !strncmp(c, "I11", 3) || !strncmp(c, "I12", 3) ||
+           !strncmp(c, "I13", 3);
+}
+
 static void hypertension_rule(run *r)
 {
     int h = -1;
-    for (uint32_t i = 0; i < r->n_dx; i++)
-        if (!strcmp(r->dx[i].code, "I10"))
+    bool heart = false, ckd = find_prefix(r, "N18") >= 0, hf = find_prefix(r, "I50") >= 0;
+    bool esrd = find_prefix(r, "N185") >= 0 || find_prefix(r, "N186") >= 0;
+    for (uint32_t i = 0; i < r->n_dx; i++) {
+        const char *c = r->dx[i].code;
+        if (!is_htn_code(c))
+            continue;
+        /* what a combination code already says (the "with" path of the Index) */
+        heart |= !strncmp(c, "I11", 3) || !strncmp(c, "I13", 3);
+        ckd |= !strncmp(c, "I12", 3) || !strncmp(c, "I13", 3);
+        hf |= !strcmp(c, "I11.0") || !strcmp(c, "I13.0") || !strcmp(c, "I13.2");
+        esrd |= !strcmp(c, "I12.0") || !strcmp(c, "I13.11") || !strcmp(c, "I13.2");
+        if (h < 0)
             h = (int)i;
+    }
     if (h < 0)
         return;
-    bool ckd = find_prefix(r, "N18") >= 0;
-    bool esrd = find_prefix(r, "N185") >= 0 || find_prefix(r, "N186") >= 0;
-    bool hf = find_prefix(r, "I50") >= 0;
-    if (!ckd && !hf)
+    /* one hypertension code: the others merge into the first */
+    for (uint32_t i = (uint32_t)h + 1; i < r->n_dx;) {
+        if (is_htn_code(r->dx[i].code)) {
+            memmove(&r->dx[i], &r->dx[i + 1], (r->n_dx - i - 1) * sizeof *r->dx);
+            memmove(&r->meta[i], &r->meta[i + 1], (r->n_meta - i - 1) * sizeof *r->meta);
+            r->n_dx--;
+            r->n_meta--;
+        } else {
+            i++;
+        }
+    }
+    heart |= hf;
+    if (!ckd && !heart)
         return;
-    const char *code = hf && ckd ? (esrd ? "I132" : "I130") : hf ? "I110" : (esrd ? "I120" : "I129");
+    const char *code = heart && ckd ? (hf ? (esrd ? "I132" : "I130") : (esrd ? "I1311" : "I1310"))
+                       : heart      ? (hf ? "I110" : "I119")
+                                    : (esrd ? "I120" : "I129");
     /* the combination code is sequenced where the heart failure or CKD was (I.C.9.a) */
     int partner = hf ? find_prefix(r, "I50") : find_prefix(r, "N18");
     if (partner >= 0) {
@@ -240,12 +328,16 @@ static void hypertension_rule(run *r)
             hm->pos = pm->pos;
         hm->diagnostic |= pm->diagnostic;
     }
-    replace_dx(r, (uint32_t)h, code,
-               hf && ckd ? "Guidelines I.C.9.a.3: hypertension with heart failure and chronic "
-                           "kidney disease"
-               : hf      ? "Guidelines I.C.9.a.1: hypertension with heart failure presumed linked"
-                         : "Guidelines I.C.9.a.2: hypertension with chronic kidney disease "
-                           "presumed linked");
+    char cur[8];
+    undot(r->dx[h].code, cur);
+    if (strcmp(cur, code) != 0)
+        replace_dx(r, (uint32_t)h, code,
+                   heart && ckd ? "Guidelines I.C.9.a.3: hypertension with heart disease and "
+                                  "chronic kidney disease"
+                   : heart      ? "Guidelines I.C.9.a.1: hypertension with heart disease presumed "
+                                  "linked"
+                                : "Guidelines I.C.9.a.2: hypertension with chronic kidney disease "
+                                  "presumed linked");
 }
 
 /*

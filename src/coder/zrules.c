@@ -11,6 +11,17 @@
  * - Section I.C.1 (infectious agents): B95-B97 identify the organism of a
  *   condition coded elsewhere, so they need such a condition; the
  *   unspecified-site infection code of the same organism (A49.-) is dropped.
+ * - Section I.C.21.c.3 (category Z79 note), I.C.4.a.3: long-term (current)
+ *   drug therapy when the note states current use: a use word before the
+ *   drug ("on insulin", "takes warfarin", "continues apixaban"), after it
+ *   ("insulin-dependent", "insulin requiring") or a medication list. The
+ *   drug reaches the Alphabetic Index path "Long-term (current) drug therapy,
+ *   <class>" through its class word (data/coder/abbreviations.tsv: apixaban
+ *   -> anticoagulants -> Z79.01). Not for a drug started, stopped, held,
+ *   given once, by drip or sliding scale (Z79.4 "should not be assigned if
+ *   insulin is given temporarily"), nor antibiotics (a course for an acute
+ *   illness). Z79.4 is not added to type 1 diabetes (E10) alone; insulin
+ *   with oral or injectable non-insulin drugs gives both codes.
  */
 #include "coder/coder_int.h"
 
@@ -200,9 +211,216 @@ static void agent_rule(run *r)
         drop_where(r, is_a49);
 }
 
+/* ---- Section I.C.21.c.3 / I.C.4.a.3: long-term (current) drug therapy (Z79) ---- */
+
+static bool word_in(const char *w, const char *const *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(w, list[i]))
+            return true;
+    return false;
+}
+#define WORD_IN(w, list) word_in((w), (list), sizeof(list) / sizeof((list)[0]))
+
+/* Words before a drug that state current use: "on insulin", "takes warfarin". */
+static const char *const use_before[] = {
+    "on", "takes", "taking", "take", "uses", "using", "maintained", "continues", "continue",
+    "continued", "remains", "chronic", "daily", "current", "currently", "home", "receives",
+    "requires", "requiring", "needs", "managed",
+};
+/* Words after a drug that state it: "insulin-dependent", "insulin requiring". */
+static const char *const use_after[] = { "dependent", "requiring", "treated", "controlled",
+                                         "daily", "therapy" };
+/* Words that make the use new, temporary, stopped or absent. */
+static const char *const not_use[] = {
+    "not",     "no",       "off",        "never",   "stopped", "stop",      "discontinued",
+    "discontinue", "held", "hold",       "holding", "without", "denies",    "started",
+    "start",   "initiated", "initiate",  "begin",   "placed",  "put",       "given",
+    "consider", "recommend", "recommended", "allergic", "allergy", "allergies", "if",
+    "drip",    "sliding",  "infusion",   "temporarily", "bolus", "avoid",   "intolerant",
+};
+/* Words that end the drug list after a use word. */
+static const char *const list_end[] = { "for", "with", "since", "due", "because", "after",
+                                        "but", "which", "who", "as" };
+
+typedef struct z79_ctx {
+    uint32_t id_long, id_term;
+    uint32_t *cand; /* Z79 entries anchored at "long"/"term" */
+    uint32_t n_cand;
+} z79_ctx;
+
+/* Does token t carry stem id? */
+static bool tok_has(const run *r, uint32_t t, uint32_t id)
+{
+    for (uint32_t k = r->tok_ids_at[t]; k < r->tok_ids_at[t + 1]; k++)
+        if (r->tok_ids[k] == id)
+            return true;
+    return false;
+}
+
+/*
+ * The "Long-term (current) drug therapy" entry (Z79) whose drug words are
+ * all carried by tokens [a, b] with one of them at t; the one with the most
+ * drug words wins. Returns the entry or LEX_NONE.
+ */
+static uint32_t z79_entry_at(const run *r, const z79_ctx *z, uint32_t t, uint32_t a, uint32_t b)
+{
+    const mc__lex *lx = r->c->lex;
+    uint32_t best = LEX_NONE, best_n = 0;
+    for (uint32_t pass = 0; pass < 2; pass++) {
+        /* entries anchored at the token's own words, then those anchored at "long"/"term" */
+        uint32_t nids = pass == 0 ? r->tok_ids_at[t + 1] - r->tok_ids_at[t] : 1;
+        for (uint32_t x = 0; x < nids; x++) {
+            const uint32_t *list;
+            uint32_t nl;
+            if (pass == 0) {
+                uint32_t id = r->tok_ids[r->tok_ids_at[t] + x];
+                list = lx->anchor_list + lx->anchor_at[id];
+                nl = lx->anchor_at[id + 1] - lx->anchor_at[id];
+            } else {
+                list = z->cand;
+                nl = z->n_cand;
+            }
+            for (uint32_t q = 0; q < nl; q++) {
+                const lex_entry *e = &lx->entries[list[q]];
+                if (strncmp(e->code, "Z79", 3) != 0 || e->src != LEX_INDEX)
+                    continue;
+                uint32_t n = 0;
+                bool ok = true, at_t = false, lt = false;
+                for (uint32_t j = 0; j < e->ntok && ok; j++) {
+                    uint32_t id = e->tk[j];
+                    if (id == z->id_long || id == z->id_term) {
+                        lt = true;
+                        continue;
+                    }
+                    bool found = false;
+                    for (uint32_t u = a; u <= b && !found; u++)
+                        if (tok_has(r, u, id)) {
+                            found = true;
+                            at_t |= u == t;
+                        }
+                    ok = found;
+                    n++;
+                }
+                if (ok && lt && at_t && n > best_n) {
+                    best = list[q];
+                    best_n = n;
+                }
+            }
+        }
+    }
+    return best;
+}
+
+static bool z79_add(run *r, const z79_ctx *z, uint32_t t, uint32_t a, uint32_t b, uint32_t ev0)
+{
+    uint32_t ei = z79_entry_at(r, z, t, a, b);
+    if (ei == LEX_NONE)
+        return false;
+    /* "aspirin was held", "warfarin discontinued", "insulin given" */
+    const mc_nlp_doc *d = r->doc;
+    for (uint32_t k = t + 1; k <= t + 3 && k < d->n_tokens && d->tokens[k].sentence ==
+                                                                  d->tokens[t].sentence; k++)
+        if (WORD_IN(d->tokens[k].norm, not_use))
+            return true;
+    const lex_entry *e = &r->c->lex->entries[ei];
+    char u[8];
+    undot(e->code, u);
+    /* antibiotics are mostly a course for an acute illness; "other" says nothing */
+    if (!strcmp(u, "Z792") || !strcmp(u, "Z79899"))
+        return true;
+    uint32_t s0 = r->doc->tokens[ev0 < t ? ev0 : t].start, s1 = r->doc->tokens[ev0 > t ? ev0 : t].end;
+    mc_coder_span sp = { s0, s1 };
+    mc__cac_add_rule(r, u, sp,
+                     mc__cac_printf(r, "Alphabetic Index: %.*s; Guidelines I.C.21.c.3: current "
+                                       "long-term use documented",
+                                    (int)e->path.n, e->path.p));
+    return true;
+}
+
+static bool type1_only(const char *u)
+{
+    return !strncmp(u, "E10", 3);
+}
+static bool other_diabetes(const char *u)
+{
+    return !strncmp(u, "E08", 3) || !strncmp(u, "E09", 3) || !strncmp(u, "E11", 3) ||
+           !strncmp(u, "E13", 3) || !strncmp(u, "O24", 3);
+}
+static bool is_z794(const char *u) { return !strcmp(u, "Z794"); }
+
+static void longterm_rule(run *r)
+{
+    const mc__lex *lx = r->c->lex;
+    const mc_nlp_doc *d = r->doc;
+    z79_ctx z;
+    memset(&z, 0, sizeof z);
+    z.id_long = mc__lex_stem_id(lx, "long", 4);
+    z.id_term = mc__lex_stem_id(lx, "term", 4);
+    if (z.id_long == LEX_NONE || z.id_term == LEX_NONE)
+        return;
+    uint32_t cap = 0;
+    for (int k = 0; k < 2; k++) {
+        uint32_t id = k ? z.id_term : z.id_long;
+        for (uint32_t q = lx->anchor_at[id]; q < lx->anchor_at[id + 1]; q++)
+            if (!strncmp(lx->entries[lx->anchor_list[q]].code, "Z79", 3)) {
+                uint32_t *p = mc__cac_push(r, (void **)&z.cand, &z.n_cand, &cap, sizeof *p);
+                if (!p)
+                    return;
+                *p = lx->anchor_list[q];
+            }
+    }
+    for (uint32_t s = 0; s < d->n_sentences; s++) {
+        const mc_nlp_sentence *se = &d->sentences[s];
+        uint32_t t0 = se->tok_first, t1 = se->tok_first + se->tok_count;
+        const mc_nlp_section *sec = &d->sections[se->section];
+        bool meds = sec->kind == MC_SEC_MEDS;
+        if (meds) {
+            /* "Allergies:" shares the medications kind: not a list of drugs taken */
+            for (uint32_t p = sec->head_start; p + 6 <= sec->head_end && meds; p++)
+                if (!strncasecmp(r->text + p, "allerg", 6))
+                    meds = false;
+        }
+        bool stopped = false;
+        for (uint32_t t = t0; t < t1 && !stopped; t++)
+            stopped = WORD_IN(d->tokens[t].norm, not_use);
+        if (meds && !stopped) {
+            for (uint32_t t = t0; t < t1; t++)
+                z79_add(r, &z, t, t0, t1 - 1, t);
+            continue;
+        }
+        for (uint32_t t = t0; t < t1; t++) {
+            const char *w = d->tokens[t].norm;
+            /* nothing that stops, starts or denies the use just before the use word */
+            bool neg = false;
+            for (uint32_t k = t > t0 + 3 ? t - 3 : t0; k < t && !neg; k++)
+                neg = WORD_IN(d->tokens[k].norm, not_use);
+            if (neg)
+                continue;
+            if (WORD_IN(w, use_before)) {
+                uint32_t end = t + 1;
+                while (end < t1 && end <= t + 6 && !(d->tokens[end].flags & NLP_TOK_BREAK) &&
+                       !WORD_IN(d->tokens[end].norm, list_end) &&
+                       !WORD_IN(d->tokens[end].norm, not_use))
+                    end++;
+                /* the first drug within three words of the use word, then a list of them */
+                bool any = false;
+                for (uint32_t k = t + 1; k < end && (any || k <= t + 3); k++)
+                    any |= z79_add(r, &z, k, t + 1, end - 1, t);
+            } else if (WORD_IN(w, use_after) && t > t0) {
+                z79_add(r, &z, t - 1, t > t0 + 1 ? t - 2 : t - 1, t - 1, t);
+            }
+        }
+    }
+    /* Section I.C.4.a.3: Z79.4 goes with type 2 (and other) diabetes, not type 1 alone */
+    if (any_dx(r, type1_only) && !any_dx(r, other_diabetes))
+        drop_where(r, is_z794);
+}
+
 void mc__cac_zrules(run *r)
 {
     bmi_rule(r);
     gestation_rule(r);
     agent_rule(r);
+    longterm_rule(r);
 }

@@ -259,6 +259,12 @@ int mc__nlp_split(mc_nlp_doc *doc, mc__arena *a)
         mc_nlp_sentence *s = &sents[k];
         s->tok_first = tg.n;
         size_t i = s->start, ws, we, prev_end = s->start;
+        /* "1. Type 2 diabetes": the item number is no word of the item */
+        if (doc->text[i] >= '0' && doc->text[i] <= '9' && is_bullet_start(doc->text, s->start, s->end)) {
+            while (i < s->end && doc->text[i] >= '0' && doc->text[i] <= '9')
+                i++;
+            prev_end = ++i;
+        }
         while (next_word(doc->text, s->end, &i, &ws, &we)) {
             mc_nlp_token *t = grow_push(&tg, a);
             if (!t)

@@ -1,0 +1,301 @@
+/*
+ * Personal and family history (Official Guidelines Section I.C.21.c.4,
+ * I.C.2.d), at mention level, after assertion and before the coding decision:
+ *
+ * - A personal-history index path ("History, personal, thrombosis" reached
+ *   through "history of DVT" or a past-history section) said of a relative
+ *   ("Family history: father had a stroke") is not the patient's: the path
+ *   is dropped and the condition it had replaced comes back, as a family
+ *   mention.
+ * - A family mention that no "History, family" index path covers ("Father
+ *   with colon cancer", "Mother had an MI") becomes the family-history code
+ *   (Z80-Z84) whose tabular inclusion term "Conditions classifiable to ..."
+ *   holds the condition's code: colon cancer C18.9 -> Z80.0 (C15-C26),
+ *   myocardial infarction I21.9 -> Z82.49 (I00-I52, I65-I99), stroke I63.9
+ *   -> Z82.3 (I60-I64), diabetes E11.9 -> Z83.3 (E08-E13). The most specific
+ *   inclusion wins (a code's own note before one inherited from its category;
+ *   among codes sharing one, the one whose title shares a word with the
+ *   condition, else the residual "other" code, last in code order).
+ * - A personal history of a malignant or benign neoplasm (Z85, Z86.0) is
+ *   not reported when the note states the same neoplasm as current
+ *   elsewhere (Section I.C.2.d: the history code is for a malignancy
+ *   excised or eradicated, with no further treatment and no evidence of it).
+ *
+ * Chronic conditions listed under past medical history (diabetes,
+ * hypertension, COPD, CKD) have no "History, personal" path, so they stay
+ * coded as current conditions.
+ *
+ * Annotation mode (opts.all_mentions) keeps every mention's own code.
+ */
+#include "coder/coder_int.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+static bool path_starts(const lex_entry *e, const char *w)
+{
+    size_t n = strlen(w);
+    return e->path.n >= n && !memcmp(e->path.p, w, n);
+}
+
+static bool path_has(const lex_entry *e, const char *w)
+{
+    size_t n = strlen(w);
+    for (size_t i = 0; i + n <= e->path.n; i++)
+        if (!memcmp(e->path.p + i, w, n))
+            return true;
+    return false;
+}
+
+/* A "History > personal ..." path (or one reached through "History" of a condition). */
+static bool personal_path(const lex_entry *e)
+{
+    return e->src == LEX_INDEX && (e->code[0] == 'Z' || !strncmp(e->code, "I25.2", 5)) &&
+           path_starts(e, "History") && !path_has(e, "family");
+}
+
+static bool family_code(const char *code)
+{
+    return code[0] == 'Z' && code[1] == '8' && code[2] >= '0' && code[2] <= '4';
+}
+
+/* Undotted code of an entry (without '-'). */
+static void entry_code(const lex_entry *e, char out[9])
+{
+    size_t k = 0;
+    for (const char *p = e->code; *p && k < 7; p++)
+        if (*p != '.' && *p != '-')
+            out[k++] = *p;
+    out[k] = 0;
+}
+
+/* Does title t share a content word (8+ letters, its first n-2 inside u) with u? */
+static bool titles_share(mc_str t, mc_str u)
+{
+    static const char *const skip[] = { "family", "history", "other", "disease", "diseases",
+                                        "disorder", "disorders", "personal", "malignant",
+                                        "neoplasm", "conditions", "unspecified" };
+    size_t i = 0;
+    while (i < t.n) {
+        while (i < t.n && !((t.p[i] | 32) >= 'a' && (t.p[i] | 32) <= 'z'))
+            i++;
+        size_t s = i;
+        while (i < t.n && ((t.p[i] | 32) >= 'a' && (t.p[i] | 32) <= 'z'))
+            i++;
+        size_t n = i - s;
+        if (n < 5)
+            continue;
+        bool skipped = false;
+        for (size_t k = 0; k < sizeof skip / sizeof skip[0] && !skipped; k++)
+            skipped = strlen(skip[k]) == n && !strncasecmp(t.p + s, skip[k], n);
+        if (skipped)
+            continue;
+        /* compare the word without its last two letters (plural, adjective endings) */
+        size_t stem = n - 2;
+        if (stem < 6)
+            continue;
+        for (size_t j = 0; j + stem <= u.n; j++)
+            if (!strncasecmp(u.p + j, t.p + s, stem))
+                return true;
+    }
+    return false;
+}
+
+/* Undotted code in p[0..n) into out (at most 7 characters); returns its length. */
+static size_t code_token(const char *p, size_t n, char out[8])
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n && k < 7; i++) {
+        char c = p[i];
+        if (c == '.')
+            continue;
+        if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
+            break;
+        out[k++] = c;
+    }
+    out[k] = 0;
+    return k;
+}
+
+/*
+ * Does "Conditions classifiable to I00-I52, I65-I99" (or "C50.-", "C18")
+ * hold undotted code cond? *width gets 0 for a single category, 1 for a range.
+ */
+static bool classifiable_text(mc_str t, const char *cond, int *width)
+{
+    const char *p = t.p + 26, *end = t.p + t.n;
+    while (p < end) {
+        while (p < end && (*p == ' ' || *p == ',' || *p == 't' || *p == 'o'))
+            p++; /* the "to" and separators */
+        const char *item = p;
+        while (p < end && *p != ',')
+            p++;
+        size_t n = (size_t)(p - item);
+        char lo[8], hi[8];
+        const char *dash = NULL;
+        for (size_t i = 1; i + 1 < n; i++)
+            if (item[i] == '-' && item[i + 1] != ' ' && item[i - 1] != '.')
+                dash = item + i;
+        size_t ll = code_token(item, dash ? (size_t)(dash - item) : n, lo);
+        if (ll < 3)
+            continue;
+        size_t hl = dash ? code_token(dash + 1, (size_t)(end - dash - 1), hi) : 0;
+        if (!dash)
+            memcpy(hi, lo, sizeof hi);
+        else if (hl != ll)
+            continue;
+        if (strlen(cond) < ll)
+            continue;
+        if (strncmp(cond, lo, ll) >= 0 && strncmp(cond, hi, ll) <= 0) {
+            *width = dash ? 1 : 0;
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * The history code among prefixes [lo, hi] (e.g. "Z80".."Z84") whose
+ * inclusion term "Conditions classifiable to ..." holds code cond. Returns
+ * true and fills out (undotted).
+ */
+static bool classifiable(const run *r, const char *cond, const char *lo, const char *hi,
+                         char out[8])
+{
+    mc_codeset *cs = r->c->cs;
+    if (!cs)
+        return false;
+    mc_cm_code cc;
+    if (mc_cm_lookup(cs, cond, strlen(cond), &cc) != MC_OK)
+        return false;
+    uint32_t first, count;
+    if (mc_cm_prefix_range(cs, "Z8", 2, &first, &count) != MC_OK)
+        return false;
+    int best_score = -1;
+    bool best_share = false;
+    mc_cm_note notes[24];
+    for (uint32_t id = first; id < first + count; id++) {
+        mc_cm_code zc;
+        if (mc_cm_get(cs, id, &zc) != MC_OK || !zc.billable)
+            continue;
+        if (strncmp(zc.code, lo, 3) < 0 || strncmp(zc.code, hi, 3) > 0)
+            continue;
+        uint32_t nn = mc_cm_notes(cs, id, true, notes, 24);
+        if (nn > 24)
+            nn = 24;
+        for (uint32_t k = 0; k < nn; k++) {
+            const mc_cm_note *no = &notes[k];
+            if (no->kind != MC_NOTE_INCLUSION || no->level != MC_LEVEL_CODE ||
+                no->text.n < 26 || strncasecmp(no->text.p, "Conditions classifiable to", 26))
+                continue;
+            int width = 0;
+            bool in = classifiable_text(no->text, cond, &width);
+            if (!in)
+                continue;
+            mc_cm_code owner;
+            int depth = mc_cm_get(cs, no->owner, &owner) == MC_OK ? owner.length : 3;
+            int score = depth * 4 + (1 - width) * 2;
+            bool share = titles_share(zc.long_title, cc.long_title);
+            /* later codes of equal score win unless an earlier one shares a word */
+            if (score > best_score || (score == best_score && (share || !best_share))) {
+                best_score = score;
+                best_share = share;
+                mc__strlcpy(out, zc.code, 8);
+            }
+            break;
+        }
+    }
+    return best_score >= 0;
+}
+
+static void restore_replaced(run *r, uint32_t h)
+{
+    for (uint32_t i = 0; i < r->n_m; i++) {
+        mention *c = &r->m[i];
+        if (!c->dropped || c->dropped_by != h)
+            continue;
+        c->dropped = false;
+        c->dropped_by = UINT32_MAX;
+        c->assert = mc__nlp_assert(r->doc, c->sentence, c->first, c->last, &c->trigger);
+    }
+}
+
+void mc__cac_history(run *r)
+{
+    if (r->opts->all_mentions)
+        return;
+    /* a personal history path said of a relative is not the patient's */
+    for (uint32_t i = 0; i < r->n_m; i++) {
+        mention *h = &r->m[i];
+        if (h->dropped || h->procedure || !(h->assert & MC_ASSERT_FAMILY))
+            continue;
+        if (!personal_path(mc__cac_entry(r, h->entry)))
+            continue;
+        h->dropped = true;
+        restore_replaced(r, i);
+    }
+    /* family mentions without a "History, family" path: Z80-Z84 by classification */
+    for (uint32_t i = 0; i < r->n_m && !r->err; i++) {
+        mention *m = &r->m[i];
+        if (m->dropped || m->procedure || !(m->assert & MC_ASSERT_FAMILY) ||
+            (m->assert & (MC_ASSERT_NEGATED | MC_ASSERT_HYPOTHETICAL)))
+            continue;
+        const lex_entry *e = mc__cac_entry(r, m->entry);
+        if (e->src == LEX_LEARNED || e->code[0] == 'Z' || e->code[0] == 'R')
+            continue;
+        bool covered = false;
+        for (uint32_t j = 0; j < r->n_m && !covered; j++) {
+            const mention *f = &r->m[j];
+            covered = j != i && !f->dropped && !f->procedure && f->sentence == m->sentence &&
+                      f->first <= m->first && f->last >= m->last &&
+                      family_code(mc__cac_entry(r, f->entry)->code);
+        }
+        if (covered)
+            continue;
+        uint32_t nq = r->n_q;
+        mc__cac_resolve(r, m);
+        r->n_q = nq; /* the relative's condition raises no query */
+        char z[8];
+        if (!m->code[0] || !classifiable(r, m->code, "Z80", "Z84", z)) {
+            m->code[0] = 0;
+            continue;
+        }
+        char dotted[9];
+        mc_cm_dotted(m->code, dotted);
+        m->rule = mc__cac_printf(r, "Guidelines I.C.21.c.4: family history; %.3s.%s includes "
+                                    "conditions classifiable to %s",
+                                 z, z + 3, dotted);
+        mc__strlcpy(m->code, z, sizeof m->code);
+        m->assert &= ~(unsigned)MC_ASSERT_FAMILY;
+    }
+    /* Section I.C.2.d: no history of a neoplasm the note states as current */
+    for (uint32_t i = 0; i < r->n_m; i++) {
+        mention *h = &r->m[i];
+        if (h->dropped || h->procedure)
+            continue;
+        const lex_entry *eh = mc__cac_entry(r, h->entry);
+        if (!personal_path(eh) || !(!strncmp(eh->code, "Z85", 3) || !strncmp(eh->code, "Z86.0", 5)))
+            continue;
+        bool current = false;
+        for (uint32_t k = 0; k < r->n_m && !current; k++) {
+            const mention *c = &r->m[k];
+            if (!c->dropped || c->dropped_by != i)
+                continue;
+            char cc[9];
+            entry_code(mc__cac_entry(r, c->entry), cc);
+            for (uint32_t j = 0; j < r->n_m && !current; j++) {
+                const mention *d = &r->m[j];
+                if (j == k || d->dropped || d->procedure || d->sentence == h->sentence ||
+                    (d->assert & (MC_ASSERT_NEGATED | MC_ASSERT_FAMILY | MC_ASSERT_HYPOTHETICAL |
+                                  MC_ASSERT_HISTORICAL)))
+                    continue;
+                char dc[9];
+                entry_code(mc__cac_entry(r, d->entry), dc);
+                current = strlen(cc) >= 3 && !strncmp(cc, dc, 3);
+            }
+        }
+        if (current)
+            h->dropped = true;
+    }
+}
