@@ -521,12 +521,62 @@ static bool inside_other(const run *r, uint32_t self, mc_coder_span sp)
     return false;
 }
 
+/*
+ * Results tied to a condition by what they measure: a test whose only use is
+ * following that condition (A1c for diabetes, eGFR for chronic kidney disease,
+ * BNP or ejection fraction for heart failure, FEV1 for chronic lung disease,
+ * CD4 or viral load for HIV, PSA for prostate cancer), reported with a value
+ * in the labs/results section, evaluates the condition even when the
+ * assessment does not repeat it. Prefixes are dotted ICD-10-CM code starts.
+ */
+static const struct {
+    const char *test[4];
+    const char *codes[10];
+} RESULTS[] = {
+    { { "a1c", "hba1c", "hgba1c" }, { "E08", "E09", "E10", "E11", "E13" } },
+    { { "egfr", "gfr", "creatinine" },
+      { "N18", "I12", "I13", "E08.2", "E09.2", "E10.2", "E11.2", "E13.2" } },
+    { { "bnp", "probnp", "ejection" }, { "I50", "I11.0", "I13.0", "I13.2", "I42" } },
+    { { "fev1", "spirometry" }, { "J41", "J42", "J43", "J44", "J45", "J84" } },
+    { { "cd4", "viral" }, { "B20" } },
+    { { "psa" }, { "C61" } },
+};
+
+static void related_results(ev_acc *a, const mc_coded *c)
+{
+    const mc_nlp_doc *d = a->r->doc;
+    for (size_t k = 0; k < sizeof RESULTS / sizeof RESULTS[0]; k++) {
+        bool fits = false;
+        for (int q = 0; q < 10 && RESULTS[k].codes[q] && !fits; q++)
+            fits = !strncmp(c->code, RESULTS[k].codes[q], strlen(RESULTS[k].codes[q]));
+        if (!fits)
+            continue;
+        for (uint32_t s = 0; s < d->n_sentences; s++) {
+            if (sec_kind(d, s) != MC_SEC_DATA)
+                continue;
+            uint32_t f = d->sentences[s].tok_first, l = f + d->sentences[s].tok_count;
+            for (uint32_t t = f; t < l; t++) {
+                bool is = false;
+                for (int q = 0; q < 4 && RESULTS[k].test[q] && !is; q++)
+                    is = !strcmp(d->tokens[t].norm, RESULTS[k].test[q]);
+                if (!is || discounted(a, t, MC_MEAT_E))
+                    continue;
+                for (uint32_t v = t + 1; v < l && v <= t + 3; v++)
+                    if (d->tokens[v].flags & NLP_TOK_DIGIT) {
+                        add_ev(a, MC_MEAT_E, d->tokens[t].start, d->tokens[v].end,
+                               "related result in the results section", NULL);
+                        break;
+                    }
+            }
+        }
+    }
+}
+
 /* Where the condition was stated, for the query: "the past medical history, the problem list". */
 static const char *where_stated(run *r, const mc_coded *c)
 {
-    char buf[256];
-    size_t n = 0;
-    buf[0] = 0;
+    const char *names[MC_SEC__COUNT];
+    uint32_t nn = 0;
     unsigned seen = 0;
     for (uint32_t j = 0; j < c->n_evidence; j++) {
         uint32_t s = sentence_at(r->doc, c->evidence[j].start);
@@ -536,15 +586,26 @@ static const char *where_stated(run *r, const mc_coded *c)
         if (seen & (1u << k))
             continue;
         seen |= 1u << k;
-        const char *name = k == MC_SEC_NONE    ? "the note text"
-                           : k == MC_SEC_DIAGNOSES ? "a diagnosis or problem list"
-                                                   : mc__sec_info(k)->name;
-        int w = snprintf(buf + n, sizeof buf - n, "%s%s", n ? ", " : "", name);
+        names[nn++] = k == MC_SEC_NONE        ? "the note text"
+                      : k == MC_SEC_DIAGNOSES ? "a diagnosis or problem list"
+                                              : mc__sec_info(k)->name;
+    }
+    if (!nn)
+        return "the note";
+    /* "the past medical history", "the past medical history and the assessment" */
+    char buf[512];
+    size_t n = 0;
+    for (uint32_t i = 0; i < nn; i++) {
+        const char *sep = i == 0 ? "" : i + 1 == nn ? " and " : ", ";
+        const char *art = names[i][0] == 'a' && names[i][1] == ' ' ? "" : "the ";
+        if (!strncmp(names[i], "the ", 4))
+            art = "";
+        int w = snprintf(buf + n, sizeof buf - n, "%s%s%s", sep, art, names[i]);
         if (w < 0 || (size_t)w >= sizeof buf - n)
             break;
         n += (size_t)w;
     }
-    return mc__cac_printf(r, "%s", n ? buf : "the note");
+    return mc__cac_printf(r, "%s", buf);
 }
 
 void mc__cac_hcc(run *r)
@@ -621,6 +682,7 @@ void mc__cac_hcc(run *r)
         for (uint32_t j = 0; j < c->n_evidence; j++)
             if (!inside_other(r, i, c->evidence[j]))
                 meat_span(&a, i, c->evidence[j]);
+        related_results(&a, c);
         h->meat = a.met;
         if (a.n) {
             mc_meat_evidence *ev = mc__arena_alloc(&r->arena, a.n * sizeof *ev);

@@ -40,6 +40,7 @@ check "json unsupported COPD" $(has "$t/out.json" '"meat":{"met":[],"supported":
 check "json summary" $(has "$t/out.json" '"hcc_summary":{"hccs":[{"hcc":224,"label":"Acute on Chronic Heart Failure","coefficient":0.360,"codes":["I50.33"],"meat_supported":true},{"hcc":280,'; echo $?)
 check "json summary dropped" $(has "$t/out.json" '"dropped":[{"hcc":226,"by":224}]}'; echo $?)
 check "text summary" $(has "$t/out.txt" 'HCC 226 dropped by HCC 224'; echo $?)
+check "query names where it was stated" $(has "$t/out.json" 'is documented only in the past medical history, with no sign'; echo $?)
 check "json COPD query" $(has "$t/out.json" '"about":"J44.9 Chronic obstructive pulmonary disease, unspecified (HCC 280'; echo $?)
 # E78.5 maps to no HCC: no annotation at all
 python3 - "$t/out.json" <<'PY' ; check "json E78.5 without hcc, spans slice the note" $?
