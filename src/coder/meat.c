@@ -24,10 +24,16 @@
  *   - otherwise, in assessment/plan/diagnosis sections, the lines that follow
  *     it up to the next item or the next line stating another diagnosis;
  *   - the section itself: stated in the physical exam or results (E), named
- *     in the medication list (T).
+ *     in the medication list (T), the pre/postoperative diagnosis or
+ *     indication of a procedure report (the procedure: T, or E when
+ *     diagnostic);
+ *   - a result in the labs section of the test that follows the condition
+ *     (A1c for diabetes ...).
  * Statements in the past medical/surgical, family or social history and the
- * review of systems support nothing. Treatment and test words preceded by a
- * negation ("no", "not", "without") do not count.
+ * review of systems support nothing, nor does a condition named as a risk in
+ * a consent discussion. Trigger words in a hypothetical or family context,
+ * negated tests and treatments, and words naming another problem do not count
+ * (details in docs/risk.md).
  *
  * Invariants: everything is allocated from the run's arena; evidence spans
  * are token spans of the note, so note[start, end) is always in range.
@@ -446,6 +452,32 @@ static void clause(const mc_nlp_doc *d, uint32_t s, uint32_t b, uint32_t e, uint
     }
 }
 
+/*
+ * An operative or procedure report: the pre/postoperative diagnosis or the
+ * indication is the condition the reported procedure was done for. The
+ * procedure treats it (T), or evaluates it (E) when the procedure section
+ * names a diagnostic procedure (biopsy, endoscopy, catheterization ...).
+ */
+static void operation(ev_acc *a)
+{
+    const mc_nlp_doc *d = a->r->doc;
+    for (uint32_t s = 0; s < d->n_sentences; s++) {
+        if (sec_kind(d, s) != MC_SEC_PROCEDURE || !d->sentences[s].tok_count)
+            continue;
+        uint32_t f = d->sentences[s].tok_first, l = f + d->sentences[s].tok_count;
+        if (l - f > 12)
+            l = f + 12;
+        bool diagnostic = false;
+        for (uint32_t t = f; t < l && !diagnostic; t++)
+            diagnostic = (cls(a, t) & C_E) != 0;
+        add_ev(a, diagnostic ? MC_MEAT_E : MC_MEAT_T, d->tokens[f].start, d->tokens[l - 1].end,
+               diagnostic ? "the diagnostic procedure this note reports"
+                          : "the procedure this note reports",
+               NULL);
+        return;
+    }
+}
+
 /* MEAT support of one statement of the condition (an evidence span of code `self`). */
 static void meat_span(ev_acc *a, uint32_t self, mc_coder_span sp)
 {
@@ -465,6 +497,14 @@ static void meat_span(ev_acc *a, uint32_t self, mc_coder_span sp)
         add_ev(a, MC_MEAT_T, sp.start, sp.end, "named in the medication list", NULL);
     uint32_t t0, t1;
     clause(d, s, sp.start, sp.end, &t0, &t1);
+    /* named as a possible complication in a consent discussion ("risks of bleeding,
+     * infection, MI, DVT ... were discussed"): not a condition of the patient */
+    for (uint32_t t = t0; t < t1 && d->tokens[t].end <= sp.start; t++)
+        if (!strcmp(d->tokens[t].norm, "risk") || !strcmp(d->tokens[t].norm, "risks") ||
+            !strcmp(d->tokens[t].norm, "complications"))
+            return;
+    if (k == MC_SEC_PREOP_DX || k == MC_SEC_POSTOP_DX || k == MC_SEC_INDICATION)
+        operation(a);
     scan(a, t0, t1, "in the same sentence");
     /* the list item it opens or belongs to */
     /* (an item is at most MAX_ITEM sentences: a bullet long before is not this item's) */
