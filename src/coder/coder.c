@@ -521,14 +521,19 @@ int mc_coder_run(const mc_coder *c, const char *text, size_t n, const mc_coder_o
             use_additional(&r);
         if (!r.err)
             mc__cac_sequence(&r);
-        /* confidence threshold: the caller's, else the one the model was tuned with */
+        /*
+         * confidence threshold: the caller's, else the one the model was tuned
+         * with. A claim keeps its principal diagnosis whatever its confidence;
+         * annotation mode has no claim, and its threshold was chosen over all
+         * candidates alike.
+         */
         float th = opts->min_confidence > 0 ? opts->min_confidence
                    : opts->model            ? opts->model->threshold
                                             : 0;
         if (th > 0) {
             uint32_t k = 0;
             for (uint32_t i = 0; i < r.n_dx; i++)
-                if (r.dx[i].confidence >= th || r.dx[i].principal)
+                if (r.dx[i].confidence >= th || (r.dx[i].principal && !opts->all_mentions))
                     r.dx[k++] = r.dx[i];
             r.n_dx = k;
         }

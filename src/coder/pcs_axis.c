@@ -186,14 +186,29 @@ static void ws_phrase(mc__pax *x, const mc__lex *lx, struct sb_stemmer *st, word
     }
 }
 
-static bool same_words(const wordset *a, const wordset *b)
+/*
+ * Same words, in any order? Stems that agree on their first 4 letters count as
+ * the same word, so that a label's singular and plural sides meet ("Testis,
+ * Right" and "Testes, Bilateral": stems testi and test).
+ */
+static bool same_stem(const mc__lex *lx, uint32_t a, uint32_t b)
+{
+    if (a == b)
+        return true;
+    if (a >= lx->n_stems || b >= lx->n_stems)
+        return false;
+    mc_str x = lx->stems[a], y = lx->stems[b];
+    return x.n >= 4 && y.n >= 4 && !memcmp(x.p, y.p, 4) && (x.n < 6 || y.n < 6);
+}
+
+static bool same_words(const mc__lex *lx, const wordset *a, const wordset *b)
 {
     if (a->n != b->n || a->bad || b->bad)
         return false;
     for (uint8_t i = 0; i < a->n; i++) {
         bool f = false;
         for (uint8_t j = 0; j < b->n && !f; j++)
-            f = a->w[i] == b->w[j];
+            f = same_stem(lx, a->w[i], b->w[j]);
         if (!f)
             return false;
     }
@@ -311,7 +326,7 @@ static bool label_is_base(const mc__lex *lx, struct sb_stemmer *st, mc_str label
 {
     wordset l;
     ws_phrase(NULL, lx, st, &l, label.p, label.n);
-    return same_words(&l, b);
+    return same_words(lx, &l, b);
 }
 
 static int cmp_u64(const void *a, const void *b)

@@ -392,6 +392,7 @@ static void add_result(run *r, build *bd, uint32_t s, float conf, const char *op
             if (!dup)
                 ev[n++] = sp[j];
         }
+        qsort(ev, n, sizeof *ev, cmp_span);
         c->evidence = ev;
         c->n_evidence = n;
         if (title_only)
@@ -620,6 +621,30 @@ static bool code_op(run *r, const mc__pax *x, uint32_t s, const hit *op, const h
         bd.code[3] = b->value;
         bd.nev = 0;
         bd.ev[bd.nev++] = *op;
+        /*
+         * B4.4: the coronary arteries are one body part specified by the number of
+         * arteries treated: count the distinct vessels named in the sentence.
+         */
+        if ((!memcmp(bd.code, "027", 3) || !memcmp(bd.code, "021", 3)) && b->value == '0') {
+            uint32_t nv = 0;
+            hit seen[4];
+            for (uint32_t i = 0; i < bps->n && nv < 4; i++) {
+                const pax_bp *e = &x->bps[bps->h[i].item];
+                if (memcmp(e->table, bd.code, 3) || e->value != '0' ||
+                    !bp_usable(&bd, ops, &bps->h[i], '0'))
+                    continue;
+                bool dup = false;
+                for (uint32_t j = 0; j < nv && !dup; j++)
+                    dup = dist(&seen[j], &bps->h[i]) == 0;
+                if (!dup)
+                    seen[nv++] = bps->h[i];
+            }
+            if (nv > 1) {
+                bd.code[3] = (char)('0' + (nv > 4 ? 3 : nv - 1));
+                for (uint32_t j = 0; j < nv && bd.nev < 6; j++)
+                    bd.ev[bd.nev++] = seen[j];
+            }
+        }
         if (b->at.first != op->first || b->at.last != op->last)
             bd.ev[bd.nev++] = b->at;
         if (side_at.first != UINT32_MAX)
@@ -628,12 +653,13 @@ static bool code_op(run *r, const mc__pax *x, uint32_t s, const hit *op, const h
         uint32_t nv;
         mc_str lab = { 0 }, axn;
         if (mc_pcs_next_values(r->c->pcs, bd.code, 3, v, &nv, &axn, NULL) != MC_OK ||
-            !first_allowed((char[]){ b->value, 0 }, v, nv, &lab))
+            !first_allowed((char[]){ bd.code[3], 0 }, v, nv, &lab))
             continue;
         char bw[96];
         words_of(&bd, &b->at, bw, sizeof bw);
         snprintf(bd.why[0], sizeof bd.why[0], "body part %.*s (%c) from '%s'%s", (int)lab.n, lab.p,
-                 b->value, bw, b->rank == 2 ? " (body part key)" : "");
+                 bd.code[3], bw,
+                 b->rank == 2 ? " (body part key)" : bd.code[3] != b->value ? " (Guidelines B4.4)" : "");
         bool ok = true;
         for (int pos = 5; pos <= 7 && ok; pos++)
             ok = choose(&bd, opr, pos);
