@@ -199,7 +199,6 @@ static const trig trigs[] = {
     { "risk of", HYP, FWD, 0 },
     { "risk for", HYP, FWD, 0 },
     /* consent discussions: "risks including bleeding, infection, DVT" */
-    { "risks of", HYP, FWD, 0 },
     { "risks include", HYP, FWD, 0 },
     { "risks included", HYP, FWD, 0 },
     { "risks including", HYP, FWD, 0 },
