@@ -398,7 +398,8 @@ static const char *const encounter_terms[] = {
  * otherwise give F19.20, F43.9, Q89.9, R69. Their subterm paths stay.
  */
 static const char *const bare_skipped[] = { "Dependence", "Defect", "Abnormity", "Illness",
-                                            "Sick",       "Stress", "Drug" };
+                                            "Sick",       "Stress", "Drug",      "Old",
+                                            "May" };
 
 static bool skip_path(const iparse *ip)
 {
@@ -434,6 +435,35 @@ static bool skip_path(const iparse *ip)
     return false;
 }
 
+/*
+ * "History, personal/family, respiratory condition NEC", "..., urinary": a
+ * history path whose only word besides history/family is an adjective
+ * ("respiratory rate", "urinary retention" would reach it).
+ */
+static bool adjective_history(const iparse *ip, const stems *s)
+{
+    if (strcmp(ip->lv[0].title, "History") != 0)
+        return false;
+    const char *p = s->buf, *end = s->buf + s->n, *only = NULL;
+    size_t only_n = 0;
+    int real = 0;
+    while (p < end) {
+        const char *sp = memchr(p, ' ', (size_t)(end - p));
+        size_t wl = sp ? (size_t)(sp - p) : (size_t)(end - p);
+        if (!(wl == 7 && !memcmp(p, "histori", 7)) && !(wl == 6 && !memcmp(p, "famili", 6))) {
+            real++;
+            only = p;
+            only_n = wl;
+        }
+        p += wl + 1;
+    }
+    if (real != 1)
+        return false;
+    return (only_n > 3 && (!memcmp(only + only_n - 3, "ari", 3) ||
+                           !memcmp(only + only_n - 3, "ori", 3))) ||
+           (only_n == 7 && !memcmp(only, "certain", 7));
+}
+
 static void emit_code(iparse *ip, const char *code)
 {
     if (ip->src == LEX_INDEX && skip_path(ip))
@@ -444,6 +474,10 @@ static void emit_code(iparse *ip, const char *code)
     stems s;
     int ws;
     path_stems(ip, &s, &ws, 0);
+    if (ip->src == LEX_INDEX && adjective_history(ip, &s)) {
+        mc__buf_free(&path);
+        return;
+    }
     put_entry(ip->w, code, ip->src, ws, &s, path.p ? path.p : "", path.n);
     mc__buf_free(&path);
     if (ip->src == LEX_INDEX)
