@@ -399,7 +399,7 @@ static const char *const encounter_terms[] = {
  */
 static const char *const bare_skipped[] = { "Dependence", "Defect", "Abnormity", "Illness",
                                             "Sick",       "Stress", "Drug",      "Old",
-                                            "May" };
+                                            "May",        "Frozen", "Freezing",  "Burning" };
 
 static bool skip_path(const iparse *ip)
 {

@@ -437,4 +437,5 @@ void mc__cac_zrules(run *r)
     gestation_rule(r);
     agent_rule(r);
     longterm_rule(r);
+    mc__cac_drugs(r);
 }
