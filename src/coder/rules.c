@@ -144,9 +144,10 @@ static void with_convention(run *r)
     if (!nc)
         return;
     qsort(cand, nc, sizeof *cand, cmp_u32);
+    /* unique candidates whose path links by "with" (decided once per entry, not per mention) */
     uint32_t u = 0;
     for (uint32_t k = 0; k < nc; k++)
-        if (!u || cand[u - 1] != cand[k])
+        if ((!u || cand[u - 1] != cand[k]) && with_link(&lx->entries[cand[k]]))
             cand[u++] = cand[k];
     nc = u;
     for (uint32_t i = 0; i < r->n_m; i++) {
@@ -166,7 +167,7 @@ static void with_convention(run *r)
              * "Type 2 diabetes mellitus" heads the index path "Diabetes, type 2,
              * with ..." as well as the title of E11.22
              */
-            if (e->with_split > na || (uint32_t)e->with_split + 1u < na || !with_link(e))
+            if (e->with_split > na || (uint32_t)e->with_split + 1u < na)
                 continue;
             uint32_t hw[16];
             head_ids(e, e->with_split, hw);
