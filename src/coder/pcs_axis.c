@@ -502,23 +502,23 @@ void mc__pax_free(mc__pax *x)
     free(x);
 }
 
-mc__pax *mc__pax_open(const mc_bundle *b, const mc__lex *lx, const mc_pcs *p)
+mc__pax *mc__pax_parse(const void *data, size_t n, const mc__lex *lx, const mc_pcs *p,
+                       bool index)
 {
-    const void *data;
-    size_t n;
-    if (!p || !lx || mc_bundle_section(b, MC__PAX_TAG, &data, &n) != MC_OK || n > ((size_t)1 << 20))
+    if (!p || !lx || n > ((size_t)1 << 20))
         return NULL;
     mc__pax *x = calloc(1, sizeof *x);
     struct sb_stemmer *st = sb_stemmer_new("english", NULL);
     if (!x || !st || !(x->text = malloc(n + 1)))
         goto fail;
     x->n_lex_stems = lx->n_stems;
-    memcpy(x->text, data, n);
+    if (n)
+        memcpy(x->text, data, n);
     x->text[n] = 0;
     for (size_t i = 0; i < n; i++)
         if (!x->text[i])
             x->text[i] = ' '; /* the section is untrusted: no embedded NUL */
-    if (index_tables(x, lx, st, p) || parse_rules(x, lx, st, p) || build_anchors(x, lx))
+    if ((index && index_tables(x, lx, st, p)) || parse_rules(x, lx, st, p) || build_anchors(x, lx))
         goto fail;
     sb_stemmer_delete(st);
     return x;
@@ -526,4 +526,13 @@ fail:
     sb_stemmer_delete(st);
     mc__pax_free(x);
     return NULL;
+}
+
+mc__pax *mc__pax_open(const mc_bundle *b, const mc__lex *lx, const mc_pcs *p)
+{
+    const void *data;
+    size_t n;
+    if (!p || !lx || mc_bundle_section(b, MC__PAX_TAG, &data, &n) != MC_OK)
+        return NULL;
+    return mc__pax_parse(data, n, lx, p, true);
 }
