@@ -221,10 +221,64 @@ static void restore_replaced(run *r, uint32_t h)
     }
 }
 
+/*
+ * Is the family mention a relative's condition as stated: in the family
+ * history section, or right after the relative's word in the same clause
+ * ("Mother had breast cancer", "one uncle who died of lung cancer"), not a
+ * mention that merely shares a sentence with one ("discussed with the
+ * mother, to include infections, bleeding")?
+ */
+static bool related(const run *r, const mention *m)
+{
+    const mc_nlp_doc *d = r->doc;
+    if (d->sections[d->sentences[m->sentence].section].kind == MC_SEC_FAMILY)
+        return true;
+    uint32_t t = m->trigger;
+    if (t == UINT32_MAX || t >= d->n_tokens)
+        return false;
+    if (t > m->last)
+        return true; /* "colon cancer in her mother" */
+    if (m->first - t > 6)
+        return false;
+    for (uint32_t k = t + 1; k <= m->first; k++)
+        if (d->tokens[k].flags & (NLP_TOK_COMMA | NLP_TOK_BREAK))
+            return false;
+    return true;
+}
+
+/* Does mention m take its "history" (or "family") word from the context rather than the note? */
+static bool virtual_word(const run *r, const mention *m, uint32_t id)
+{
+    const lex_entry *e = mc__cac_entry(r, m->entry);
+    for (uint32_t j = 0; j < m->npos && j < e->ntok; j++)
+        if (e->tk[j] == id && m->pos[j] == POS_VIRTUAL)
+            return true;
+    return false;
+}
+
 void mc__cac_history(run *r)
 {
     if (r->opts->all_mentions)
         return;
+    /*
+     * A history path reached through the context's "history"/"family" word
+     * holds only inside that context's scope: "... prior stent. Risks including
+     * bleeding, infection, deep venous thrombosis" is not a history of DVT.
+     */
+    uint32_t id_hist = mc__lex_stem_id(r->c->lex, "histori", 7);
+    uint32_t id_fam = mc__lex_stem_id(r->c->lex, "famili", 6);
+    for (uint32_t i = 0; i < r->n_m; i++) {
+        mention *h = &r->m[i];
+        if (h->dropped || h->procedure || mc__cac_entry(r, h->entry)->src != LEX_INDEX)
+            continue;
+        bool vh = id_hist != LEX_NONE && virtual_word(r, h, id_hist);
+        bool vf = id_fam != LEX_NONE && virtual_word(r, h, id_fam);
+        if ((vh && !(h->assert & (MC_ASSERT_HISTORICAL | MC_ASSERT_FAMILY))) ||
+            (vf && !(h->assert & MC_ASSERT_FAMILY))) {
+            h->dropped = true;
+            restore_replaced(r, i);
+        }
+    }
     /* a personal history path said of a relative is not the patient's */
     for (uint32_t i = 0; i < r->n_m; i++) {
         mention *h = &r->m[i];
@@ -242,7 +296,12 @@ void mc__cac_history(run *r)
             (m->assert & (MC_ASSERT_NEGATED | MC_ASSERT_HYPOTHETICAL)))
             continue;
         const lex_entry *e = mc__cac_entry(r, m->entry);
-        if (e->src == LEX_LEARNED || e->code[0] == 'Z' || e->code[0] == 'R')
+        /* diseases only: not symptoms, injuries, poisonings, pregnancy or Z codes */
+        char c0 = e->code[0];
+        if (e->src == LEX_LEARNED || c0 == 'Z' || c0 == 'R' || c0 == 'S' || c0 == 'T' ||
+            c0 == 'O' || c0 == 'P' || (c0 >= 'V' && c0 <= 'Y'))
+            continue;
+        if (!related(r, m))
             continue;
         bool covered = false;
         for (uint32_t j = 0; j < r->n_m && !covered; j++) {
@@ -257,8 +316,9 @@ void mc__cac_history(run *r)
         mc__cac_resolve(r, m);
         r->n_q = nq; /* the relative's condition raises no query */
         char z[8];
-        if (!m->code[0] || !classifiable(r, m->code, "Z80", "Z84", z)) {
-            m->code[0] = 0;
+        if (!m->code[0] || !classifiable(r, m->code, "Z80", "Z84", z) ||
+            !strncmp(z, "Z848", 4)) {
+            m->code[0] = 0; /* none, or only "other specified conditions" (Z84.8-) */
             continue;
         }
         char dotted[9];

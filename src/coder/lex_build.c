@@ -396,7 +396,8 @@ static const char *const encounter_terms[] = {
  * otherwise give F19.20, F43.9, Q89.9, R69. Their subterm paths stay.
  */
 static const char *const bare_skipped[] = { "Dependence", "Defect", "Abnormity", "Illness",
-                                            "Sick",       "Stress", "Drug" };
+                                            "Sick",       "Stress", "Drug",      "Old",
+                                            "May" };
 
 static bool skip_path(const iparse *ip)
 {
@@ -432,6 +433,35 @@ static bool skip_path(const iparse *ip)
     return false;
 }
 
+/*
+ * "History, personal/family, respiratory condition NEC", "..., urinary": a
+ * history path whose only word besides history/family is an adjective
+ * ("respiratory rate", "urinary retention" would reach it).
+ */
+static bool adjective_history(const iparse *ip, const stems *s)
+{
+    if (strcmp(ip->lv[0].title, "History") != 0)
+        return false;
+    const char *p = s->buf, *end = s->buf + s->n, *only = NULL;
+    size_t only_n = 0;
+    int real = 0;
+    while (p < end) {
+        const char *sp = memchr(p, ' ', (size_t)(end - p));
+        size_t wl = sp ? (size_t)(sp - p) : (size_t)(end - p);
+        if (!(wl == 7 && !memcmp(p, "histori", 7)) && !(wl == 6 && !memcmp(p, "famili", 6))) {
+            real++;
+            only = p;
+            only_n = wl;
+        }
+        p += wl + 1;
+    }
+    if (real != 1)
+        return false;
+    return (only_n > 3 && (!memcmp(only + only_n - 3, "ari", 3) ||
+                           !memcmp(only + only_n - 3, "ori", 3))) ||
+           (only_n == 7 && !memcmp(only, "certain", 7));
+}
+
 static void emit_code(iparse *ip, const char *code)
 {
     if (ip->src == LEX_INDEX && skip_path(ip))
@@ -442,6 +472,10 @@ static void emit_code(iparse *ip, const char *code)
     stems s;
     int ws;
     path_stems(ip, &s, &ws, 0);
+    if (ip->src == LEX_INDEX && adjective_history(ip, &s)) {
+        mc__buf_free(&path);
+        return;
+    }
     put_entry(ip->w, code, ip->src, ws, &s, path.p ? path.p : "", path.n);
     mc__buf_free(&path);
     if (ip->src == LEX_INDEX)
@@ -616,6 +650,66 @@ static int cmp_key(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static bool connective_path(const char *sub)
+{
+    static const char *const lead[] = { "with", "without", "in ", "due to", "and ", "as " };
+    for (size_t i = 0; i < sizeof lead / sizeof lead[0]; i++) {
+        size_t n = strlen(lead[i]);
+        char mid[16];
+        snprintf(mid, sizeof mid, ", %s", lead[i]);
+        if (!strncmp(sub, lead[i], n) || strstr(sub, mid))
+            return true;
+    }
+    return false;
+}
+
+/*
+ * A main term that refers to another main term ("Lithiasis - see Calculus",
+ * "Thromboembolism - see Embolism", or a code-less "see also") takes the
+ * other term's subterms too: "renal lithiasis" is Calculus, kidney (N20.0),
+ * "pulmonary thromboembolism" Embolism, pulmonary (I26.99). Subterm paths
+ * with connectives ("with", "due to" …) are left to the target's own entries.
+ * sorted holds "key\0code" strings sorted by key.
+ */
+static void see_subterms(lexw *w, char src, const see_ref *r, char **sorted, size_t m)
+{
+    char prefix[300];
+    int pl = snprintf(prefix, sizeof prefix, "%s, ", r->target);
+    if (pl <= 0 || (size_t)pl >= sizeof prefix)
+        return;
+    size_t lo = 0, hi = m;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(sorted[mid], prefix) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    int from_words = 1;
+    for (const char *q = r->from_stems; *q; q++)
+        from_words += *q == ' ';
+    size_t added = 0;
+    for (size_t i = lo; i < m && added < 1500 && !strncmp(sorted[i], prefix, (size_t)pl); i++) {
+        const char *sub = sorted[i] + pl;
+        if (connective_path(sub))
+            continue;
+        stems st;
+        memset(&st, 0, sizeof st);
+        st.st = w->st;
+        mc__strlcpy(st.buf, r->from_stems, sizeof st.buf);
+        st.n = strlen(st.buf);
+        st.count = from_words;
+        stems_add(&st, sub, strlen(sub));
+        if (st.count <= from_words)
+            continue;
+        char via[1024];
+        snprintf(via, sizeof via, "%s (see%s %s, %s)", r->from_path, r->also ? " also" : "",
+                 r->target, sub);
+        put_entry(w, sorted[i] + strlen(sorted[i]) + 1, src, 0, &st, via, strlen(via));
+        added++;
+    }
+}
+
 static int parse_index(mc__build_ctx *ctx, lexw *w, const char *path, char src)
 {
     char *data;
@@ -672,8 +766,11 @@ static int parse_index(mc__build_ctx *ctx, lexw *w, const char *path, char src)
                 const char *key = r->target;
                 char **hit = bsearch(&key, sorted, m, sizeof *sorted, cmp_key);
                 const char *own = r->from_key;
-                if (hit && r->also && bsearch(&own, sorted, m, sizeof *sorted, cmp_key))
+                bool has_own = r->also && bsearch(&own, sorted, m, sizeof *sorted, cmp_key);
+                if (has_own)
                     hit = NULL; /* the term has its own code: "see also" adds nothing */
+                if (!has_own && !strchr(r->target, ',') && !strchr(r->from_key, ','))
+                    see_subterms(w, src, r, sorted, m);
                 if (hit) {
                     stems s;
                     memset(&s, 0, sizeof s);

@@ -114,11 +114,11 @@ static void try_entry(run *r, sent_index *si, uint32_t stamp, uint32_t s, uint32
         uint32_t id = e->tk[j];
         /* nearest occurrence to the anchor */
         uint32_t best = UINT32_MAX, bd = UINT32_MAX;
-        /* the context's "history"/"family" is taken before a written one, which may belong to another item */
+        /* the context's "history"/"family" is taken before a written one more than 2 words away */
         bool ctx_word = id == si->id_hist || id == si->id_fam;
         for (uint32_t o = si->head[id]; o != UINT32_MAX; o = si->occ_next[o]) {
             uint32_t q = si->occ_pos[o];
-            uint32_t d = q == POS_VIRTUAL ? (ctx_word ? 0 : UINT32_MAX - 1) : (q > p ? q - p : p - q);
+            uint32_t d = q == POS_VIRTUAL ? (ctx_word ? 3 : UINT32_MAX - 1) : (q > p ? q - p : p - q);
             if (d < bd) {
                 bd = d;
                 best = q;

@@ -72,6 +72,13 @@ static const trig trigs[] = {
     { "no known", NEG, FWD, 0 },
     { "no complaints of", NEG, FWD, 0 },
     { "negative for", NEG, FWD, 0 },
+    /* "was negative for X": forward, not the backward "was negative" */
+    { "is negative for", NEG, FWD, 0 },
+    { "was negative for", NEG, FWD, 0 },
+    { "were negative for", NEG, FWD, 0 },
+    { "are negative for", NEG, FWD, 0 },
+    { "is negative for any", NEG, FWD, 0 },
+    { "was negative for any", NEG, FWD, 0 },
     { "free of", NEG, FWD, 6 },
     { "absence of", NEG, FWD, 6 },
     { "absent", NEG, BOTH, 3 },
@@ -191,6 +198,19 @@ static const trig trigs[] = {
     { "should", HYP, FWD, 0 },
     { "risk of", HYP, FWD, 0 },
     { "risk for", HYP, FWD, 0 },
+    /* consent discussions: "risks including bleeding, infection, DVT" */
+    { "risks of", HYP, FWD, 0 },
+    { "risks include", HYP, FWD, 0 },
+    { "risks included", HYP, FWD, 0 },
+    { "risks including", HYP, FWD, 0 },
+    { "risks such as", HYP, FWD, 0 },
+    { "risks and benefits", HYP, FWD, 0 },
+    { "risks benefits", HYP, FWD, 0 },
+    { "risks and complications", HYP, FWD, 0 },
+    { "potential complications", HYP, FWD, 0 },
+    { "complications including", HYP, FWD, 0 },
+    { "complications include", HYP, FWD, 0 },
+    { "complications such as", HYP, FWD, 0 },
     { "at risk", HYP, FWD, 0 },
     { "to prevent", HYP, FWD, 0 },
     { "prevention of", HYP, FWD, 0 },
@@ -336,13 +356,20 @@ static uint8_t reach_of(const mc_nlp_doc *doc, const mc_nlp_trigger *t)
 /* Does a terminator lie in tokens (a, b]? (a break flag on b itself counts too) */
 static bool terminated(const mc_nlp_doc *doc, uint32_t a, uint32_t b, bool family)
 {
+    /* the relative stays the subject: "an uncle who died of", "mother was diagnosed with" */
+    static const char *const fam_through[] = { "who", "which", "diagnosed", "found", "due",
+                                               "secondary", "because", "since" };
     unsigned stop = NLP_TOK_TERM | (family ? NLP_TOK_TERM_FAM : NLP_TOK_TERM_VERB);
     for (uint32_t t = a + 1; t <= b; t++) {
         const mc_nlp_token *tk = &doc->tokens[t];
         if (tk->flags & NLP_TOK_BREAK)
             return true;
-        if (t < b && (tk->flags & stop))
+        if (t < b && (tk->flags & stop)) {
+            if (family && !(tk->flags & NLP_TOK_TERM_FAM) &&
+                word_in(tk->norm, fam_through, sizeof fam_through / sizeof fam_through[0]))
+                continue;
             return true;
+        }
     }
     return false;
 }

@@ -65,6 +65,7 @@ static const struct {
     { "history", MC_SEC_HPI },
     { "subjective", MC_SEC_HPI },
     { "interval history", MC_SEC_HPI },
+    { "clinical history", MC_SEC_HPI },
     { "history of the present illness", MC_SEC_HPI },
     { "past medical history", MC_SEC_PMH },
     { "pmh", MC_SEC_PMH },
@@ -77,6 +78,7 @@ static const struct {
     { "active problems", MC_SEC_DIAGNOSES },
     { "past surgical history", MC_SEC_PSH },
     { "psh", MC_SEC_PSH },
+    { "pshx", MC_SEC_PSH },
     { "surgical history", MC_SEC_PSH },
     { "past operations", MC_SEC_PSH },
     { "family history", MC_SEC_FAMILY },
@@ -85,6 +87,7 @@ static const struct {
     { "family hx", MC_SEC_FAMILY },
     { "social history", MC_SEC_SOCIAL },
     { "sh", MC_SEC_SOCIAL },
+    { "shx", MC_SEC_SOCIAL },
     { "social hx", MC_SEC_SOCIAL },
     { "review of systems", MC_SEC_ROS },
     { "ros", MC_SEC_ROS },
@@ -312,10 +315,15 @@ int mc__nlp_sections(mc_nlp_doc *doc, mc__arena *arena)
     for (uint32_t i = 0; i < n; i++) {
         bool line_start = i == 0 || p[i - 1] == '\n';
         if (!line_start) {
-            /* Inline headers follow a sentence end and two spaces, or ". " + capitals. */
+            /*
+             * Inline headers follow a sentence end and two spaces, ". " + capitals,
+             * or ".," (transcribed notes: "... melena.,PHYSICAL EXAMINATION:,").
+             */
             if (!(p[i] >= 'A' && p[i] <= 'Z'))
                 continue;
-            if (!(i >= 2 && p[i - 1] == ' ' && (p[i - 2] == ' ' || p[i - 2] == '.')))
+            bool after_dot_comma = i >= 2 && p[i - 1] == ',' && p[i - 2] == '.';
+            if (!(i >= 2 && p[i - 1] == ' ' && (p[i - 2] == ' ' || p[i - 2] == '.')) &&
+                !after_dot_comma)
                 continue;
         } else {
             while (i < n && (p[i] == ' ' || p[i] == '\t'))
