@@ -481,6 +481,20 @@ static int build_anchors(mc__pax *x, const mc__lex *lx)
                 best = b->w[k];
         x->bp_anchor[x->n_bp_anchor++] = (uint64_t)best << 32 | i;
     }
+    x->n_ids = lx->n_stems + x->n_priv;
+    x->anchor_kind = calloc((size_t)x->n_ids + 1, 1);
+    if (!x->anchor_kind)
+        return MC_ENOMEM;
+    for (uint32_t i = 0; i < x->n_anchor; i++) {
+        uint32_t id = (uint32_t)(x->anchor[i] >> 32);
+        if (id < x->n_ids)
+            x->anchor_kind[id] |= (uint8_t)(x->rules[(uint32_t)x->anchor[i]].kind == K_OP ? 1 : 2);
+    }
+    for (uint32_t i = 0; i < x->n_bp_anchor; i++) {
+        uint32_t id = (uint32_t)(x->bp_anchor[i] >> 32);
+        if (id < x->n_ids)
+            x->anchor_kind[id] |= 4;
+    }
     qsort(x->anchor, x->n_anchor, sizeof(uint64_t), cmp_u64);
     qsort(x->bp_anchor, x->n_bp_anchor, sizeof(uint64_t), cmp_u64);
     return MC_OK;
@@ -494,6 +508,7 @@ void mc__pax_free(mc__pax *x)
     free(x->anchor);
     free(x->bps);
     free(x->bp_anchor);
+    free(x->anchor_kind);
     free(x->text);
     for (uint32_t i = 0; i < x->n_priv; i++)
         free(x->priv[i]);

@@ -56,6 +56,10 @@ typedef struct mc__pax {
     char **priv;
     uint32_t n_priv, cap_priv, n_lex_stems;
     uint32_t *priv_hash, priv_mask; /* slots hold i + 1 */
+    /* per stem id (lexicon then private): bit 0 anchors a root operation, 1 an axis word,
+       2 a body part; lets a note word skip the anchor search */
+    uint8_t *anchor_kind;
+    uint32_t n_ids;
 } mc__pax;
 
 

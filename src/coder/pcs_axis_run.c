@@ -81,14 +81,15 @@ static void collect(const run *r, const mc__pax *x, bool bps, uint8_t kind, uint
                     uint32_t s1, const hits *ops, hits *out)
 {
     const uint64_t *an = bps ? x->bp_anchor : x->anchor;
+    uint8_t want_kind = bps ? 4 : kind == K_OP ? 1 : 2;
     uint32_t nan = bps ? x->n_bp_anchor : x->n_anchor;
     out->n = 0;
     for (uint32_t t = s0; t < s1; t++) {
         for (uint32_t k = r->tok_ids_at[t]; k <= r->tok_ids_at[t + 1]; k++) {
             /* the token's lexicon ids, then its private id */
             uint32_t id = k < r->tok_ids_at[t + 1] ? r->tok_ids[k] : r->pax_ids[t];
-            if (id == LEX_NONE)
-                continue;
+            if (id >= x->n_ids || !(x->anchor_kind[id] & want_kind))
+                continue; /* no phrase of this kind is anchored at this word */
             uint64_t key = (uint64_t)id << 32;
             uint32_t lo = 0, hi = nan;
             while (lo < hi) {
