@@ -214,8 +214,10 @@ static void row(FILE *o, const char *name, const score *s)
     double p = s->tp + s->fp ? s->tp / (s->tp + s->fp) : 0;
     double r = s->tp + s->fn ? s->tp / (s->tp + s->fn) : 0;
     double f = p + r ? 2 * p * r / (p + r) : 0;
-    fprintf(o, "| %s | %.3f | %.3f | %.3f | %.3f |\n", name, p, r, f,
-            s->docs ? s->ap_sum / s->docs : 0);
+    if (s->docs)
+        fprintf(o, "| %s | %.3f | %.3f | %.3f | %.3f |\n", name, p, r, f, s->ap_sum / s->docs);
+    else
+        fprintf(o, "| %s | %.3f | %.3f | %.3f | - |\n", name, p, r, f);
     printf("%-40s P %.3f R %.3f F1 %.3f MAP %.3f\n", name, p, r, f,
            s->docs ? s->ap_sum / s->docs : 0);
 }
@@ -1428,7 +1430,7 @@ int main(int argc, char **argv)
     if (model)
         row(o_md, "CodiEsp-D, lexicon and rules only (no learned model)", &nd0);
     row(o_md, "CodiEsp-D (diagnoses, full code)", &sd);
-    row(o_md, "CodiEsp-D, strict (no edition mapping; MAP not computed)", &strict);
+    row(o_md, "CodiEsp-D, strict (no edition mapping)", &strict);
     row(o_md, "CodiEsp-D, 4-character prefix", &sd4);
     row(o_md, "CodiEsp-P (procedures, full code)", &sp);
     row(o_md, "CodiEsp-P, 4-character prefix", &sp4);

@@ -147,6 +147,9 @@ void mc__cac_sequence(run *r); /* drop integral symptoms, choose the principal, 
 /* history.c: personal/family history at mention level (called by mc__cac_rules) */
 void mc__cac_history(run *r);
 
+/* drugs.c: poisonings and adverse effects from the Table of Drugs (called by mc__cac_zrules) */
+void mc__cac_drugs(run *r);
+
 /* zrules.c: BMI, weeks of gestation, infectious agents (after sequencing data exists) */
 void mc__cac_zrules(run *r);
 /* Add a diagnosis a rule derived (undotted code of the bundle) with its evidence. */

@@ -33,8 +33,10 @@ static const char *const stopwords[] = {
 
 bool mc__cac_stopword(const char *w, size_t n)
 {
+    if (!n || n > 12)
+        return false;
     for (size_t i = 0; i < sizeof stopwords / sizeof stopwords[0]; i++)
-        if (strlen(stopwords[i]) == n && !memcmp(stopwords[i], w, n))
+        if (stopwords[i][0] == w[0] && strlen(stopwords[i]) == n && !memcmp(stopwords[i], w, n))
             return true;
     return false;
 }
@@ -397,7 +399,7 @@ static const char *const encounter_terms[] = {
  */
 static const char *const bare_skipped[] = { "Dependence", "Defect", "Abnormity", "Illness",
                                             "Sick",       "Stress", "Drug",      "Old",
-                                            "May" };
+                                            "May",        "Frozen", "Freezing",  "Burning" };
 
 static bool skip_path(const iparse *ip)
 {

@@ -144,9 +144,10 @@ static void with_convention(run *r)
     if (!nc)
         return;
     qsort(cand, nc, sizeof *cand, cmp_u32);
+    /* unique candidates whose path links by "with" (decided once per entry, not per mention) */
     uint32_t u = 0;
     for (uint32_t k = 0; k < nc; k++)
-        if (!u || cand[u - 1] != cand[k])
+        if ((!u || cand[u - 1] != cand[k]) && with_link(&lx->entries[cand[k]]))
             cand[u++] = cand[k];
     nc = u;
     for (uint32_t i = 0; i < r->n_m; i++) {
@@ -166,7 +167,7 @@ static void with_convention(run *r)
              * "Type 2 diabetes mellitus" heads the index path "Diabetes, type 2,
              * with ..." as well as the title of E11.22
              */
-            if (e->with_split > na || (uint32_t)e->with_split + 1u < na || !with_link(e))
+            if (e->with_split > na || (uint32_t)e->with_split + 1u < na)
                 continue;
             uint32_t hw[16];
             head_ids(e, e->with_split, hw);
@@ -376,6 +377,44 @@ static void drop_unspecified_siblings(run *r)
     }
 }
 
+/*
+ * Section II: the principal diagnosis is the condition "chiefly responsible
+ * for occasioning the admission". A condition the note says the patient was
+ * admitted with or for ("admitted with acute on chronic systolic heart
+ * failure", "admitted to the hospital for pneumonia") ranks above the
+ * discharge diagnosis list order (not above a stated principal diagnosis).
+ */
+static void admitted_for(run *r)
+{
+    const mc_nlp_doc *d = r->doc;
+    for (uint32_t i = 0; i < r->n_dx; i++) {
+        bool hit = false;
+        for (uint32_t v = 0; v < r->dx[i].n_evidence && !hit; v++) {
+            uint32_t start = r->dx[i].evidence[v].start, k = UINT32_MAX;
+            for (uint32_t t = 0; t < d->n_tokens; t++)
+                if (d->tokens[t].start == start) {
+                    k = t;
+                    break;
+                }
+            if (k == UINT32_MAX)
+                continue;
+            bool link = false;
+            for (uint32_t b = k; b > 0 && k - b < 7 && !hit; b--) {
+                const mc_nlp_token *t = &d->tokens[b - 1];
+                if (t->sentence != d->tokens[k].sentence || (d->tokens[b].flags & NLP_TOK_BREAK))
+                    break;
+                if (!strcmp(t->norm, "with") || !strcmp(t->norm, "for") || !strcmp(t->norm, "due"))
+                    link = true;
+                else if (link && (!strcmp(t->norm, "admitted") || !strcmp(t->norm, "admission") ||
+                                  !strcmp(t->norm, "hospitalized") || !strcmp(t->norm, "readmitted")))
+                    hit = true;
+            }
+        }
+        if (hit && r->meta[i].prio < 3.5f && !is_symptom(r->dx[i].code))
+            r->meta[i].prio = 3.5f;
+    }
+}
+
 void mc__cac_sequence(run *r)
 {
     if (r->n_meta != r->n_dx)
@@ -406,6 +445,8 @@ void mc__cac_sequence(run *r)
     }
     if (!r->n_dx)
         return;
+    if (r->opts->setting == MC_SETTING_INPATIENT)
+        admitted_for(r);
     /* principal / first-listed */
     uint32_t best = UINT32_MAX;
     for (int pass = 0; pass < 2 && best == UINT32_MAX; pass++)

@@ -216,7 +216,7 @@ static void agent_rule(run *r)
 static bool word_in(const char *w, const char *const *list, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if (!strcmp(w, list[i]))
+        if (w[0] == list[i][0] && !strcmp(w, list[i]))
             return true;
     return false;
 }
@@ -370,6 +370,20 @@ static void longterm_rule(run *r)
                 *p = lx->anchor_list[q];
             }
     }
+    /* each token's word classes, looked up once (the loops below ask up to 40 times) */
+    enum { W_NOT_USE = 1, W_BEFORE = 2, W_AFTER = 4, W_LIST_END = 8 };
+    uint8_t *cls = mc__arena_alloc(&r->arena, (size_t)d->n_tokens + 1);
+    if (!cls) {
+        r->err = MC_ELIMIT;
+        return;
+    }
+    for (uint32_t t = 0; t < d->n_tokens; t++) {
+        const char *w = d->tokens[t].norm;
+        cls[t] = (uint8_t)((WORD_IN(w, not_use) ? W_NOT_USE : 0) |
+                           (WORD_IN(w, use_before) ? W_BEFORE : 0) |
+                           (WORD_IN(w, use_after) ? W_AFTER : 0) |
+                           (WORD_IN(w, list_end) ? W_LIST_END : 0));
+    }
     for (uint32_t s = 0; s < d->n_sentences; s++) {
         const mc_nlp_sentence *se = &d->sentences[s];
         uint32_t t0 = se->tok_first, t1 = se->tok_first + se->tok_count;
@@ -383,31 +397,31 @@ static void longterm_rule(run *r)
         }
         bool stopped = false;
         for (uint32_t t = t0; t < t1 && !stopped; t++)
-            stopped = WORD_IN(d->tokens[t].norm, not_use);
+            stopped = cls[t] & W_NOT_USE;
         if (meds && !stopped) {
             for (uint32_t t = t0; t < t1; t++)
                 z79_add(r, &z, t, t0, t1 - 1, t);
             continue;
         }
         for (uint32_t t = t0; t < t1; t++) {
-            const char *w = d->tokens[t].norm;
+            if (!(cls[t] & (W_BEFORE | W_AFTER)))
+                continue;
             /* nothing that stops, starts or denies the use just before the use word */
             bool neg = false;
             for (uint32_t k = t > t0 + 3 ? t - 3 : t0; k < t && !neg; k++)
-                neg = WORD_IN(d->tokens[k].norm, not_use);
+                neg = cls[k] & W_NOT_USE;
             if (neg)
                 continue;
-            if (WORD_IN(w, use_before)) {
+            if (cls[t] & W_BEFORE) {
                 uint32_t end = t + 1;
                 while (end < t1 && end <= t + 6 && !(d->tokens[end].flags & NLP_TOK_BREAK) &&
-                       !WORD_IN(d->tokens[end].norm, list_end) &&
-                       !WORD_IN(d->tokens[end].norm, not_use))
+                       !(cls[end] & (W_LIST_END | W_NOT_USE)))
                     end++;
                 /* the first drug within three words of the use word, then a list of them */
                 bool any = false;
                 for (uint32_t k = t + 1; k < end && (any || k <= t + 3); k++)
                     any |= z79_add(r, &z, k, t + 1, end - 1, t);
-            } else if (WORD_IN(w, use_after) && t > t0) {
+            } else if ((cls[t] & W_AFTER) && t > t0) {
                 z79_add(r, &z, t - 1, t > t0 + 1 ? t - 2 : t - 1, t - 1, t);
             }
         }
@@ -423,4 +437,5 @@ void mc__cac_zrules(run *r)
     gestation_rule(r);
     agent_rule(r);
     longterm_rule(r);
+    mc__cac_drugs(r);
 }

@@ -199,7 +199,6 @@ static const trig trigs[] = {
     { "risk of", HYP, FWD, 0 },
     { "risk for", HYP, FWD, 0 },
     /* consent discussions: "risks including bleeding, infection, DVT" */
-    { "risks of", HYP, FWD, 0 },
     { "risks include", HYP, FWD, 0 },
     { "risks included", HYP, FWD, 0 },
     { "risks including", HYP, FWD, 0 },
@@ -245,10 +244,22 @@ static bool word_in(const char *w, const char *const *list, size_t n)
 /* Length of each trigger's first word, computed once (the table is constant). */
 static uint8_t first_len[sizeof trigs / sizeof trigs[0]];
 static pthread_once_t first_len_once = PTHREAD_ONCE_INIT;
+/* Triggers by first byte, in table order: by_first[c] .. by_first[c + 1] in by_index. */
+static uint16_t by_first[257], by_index[sizeof trigs / sizeof trigs[0]];
 static void init_first_len(void)
 {
-    for (size_t i = 0; i < sizeof trigs / sizeof trigs[0]; i++)
+    size_t nt = sizeof trigs / sizeof trigs[0];
+    for (size_t i = 0; i < nt; i++) {
         first_len[i] = (uint8_t)strcspn(trigs[i].phrase, " ");
+        by_first[(unsigned char)trigs[i].phrase[0] + 1]++;
+    }
+    for (int c = 0; c < 256; c++)
+        by_first[c + 1] = (uint16_t)(by_first[c + 1] + by_first[c]);
+    uint16_t fill[256] = { 0 };
+    for (size_t i = 0; i < nt; i++) {
+        unsigned char c = (unsigned char)trigs[i].phrase[0];
+        by_index[by_first[c] + fill[c]++] = (uint16_t)i;
+    }
 }
 
 /* Number of tokens matched by phrase at token t (0 when no match). */
@@ -304,8 +315,10 @@ int mc__nlp_triggers(mc_nlp_doc *doc, mc__arena *a)
             uint16_t best = 0;
             const trig *bt = NULL;
             uint16_t tl = doc->tokens[t].len;
-            for (size_t i = 0; i < sizeof trigs / sizeof trigs[0]; i++) {
-                if (trigs[i].phrase[0] != c0 || first_len[i] != tl)
+            for (uint16_t x = by_first[(unsigned char)c0]; x < by_first[(unsigned char)c0 + 1];
+                 x++) {
+                uint16_t i = by_index[x];
+                if (first_len[i] != tl)
                     continue;
                 uint16_t k = match_phrase(doc, t, end, trigs[i].phrase);
                 if (k > best || (k == best && k && bt && bt->category && !trigs[i].category)) {
