@@ -481,6 +481,20 @@ static int build_anchors(mc__pax *x, const mc__lex *lx)
                 best = b->w[k];
         x->bp_anchor[x->n_bp_anchor++] = (uint64_t)best << 32 | i;
     }
+    x->n_ids = lx->n_stems + x->n_priv;
+    x->anchor_kind = calloc((size_t)x->n_ids + 1, 1);
+    if (!x->anchor_kind)
+        return MC_ENOMEM;
+    for (uint32_t i = 0; i < x->n_anchor; i++) {
+        uint32_t id = (uint32_t)(x->anchor[i] >> 32);
+        if (id < x->n_ids)
+            x->anchor_kind[id] |= (uint8_t)(x->rules[(uint32_t)x->anchor[i]].kind == K_OP ? 1 : 2);
+    }
+    for (uint32_t i = 0; i < x->n_bp_anchor; i++) {
+        uint32_t id = (uint32_t)(x->bp_anchor[i] >> 32);
+        if (id < x->n_ids)
+            x->anchor_kind[id] |= 4;
+    }
     qsort(x->anchor, x->n_anchor, sizeof(uint64_t), cmp_u64);
     qsort(x->bp_anchor, x->n_bp_anchor, sizeof(uint64_t), cmp_u64);
     return MC_OK;
@@ -494,6 +508,7 @@ void mc__pax_free(mc__pax *x)
     free(x->anchor);
     free(x->bps);
     free(x->bp_anchor);
+    free(x->anchor_kind);
     free(x->text);
     for (uint32_t i = 0; i < x->n_priv; i++)
         free(x->priv[i]);
@@ -502,23 +517,23 @@ void mc__pax_free(mc__pax *x)
     free(x);
 }
 
-mc__pax *mc__pax_open(const mc_bundle *b, const mc__lex *lx, const mc_pcs *p)
+mc__pax *mc__pax_parse(const void *data, size_t n, const mc__lex *lx, const mc_pcs *p,
+                       bool index)
 {
-    const void *data;
-    size_t n;
-    if (!p || !lx || mc_bundle_section(b, MC__PAX_TAG, &data, &n) != MC_OK || n > ((size_t)1 << 20))
+    if (!p || !lx || n > ((size_t)1 << 20))
         return NULL;
     mc__pax *x = calloc(1, sizeof *x);
     struct sb_stemmer *st = sb_stemmer_new("english", NULL);
     if (!x || !st || !(x->text = malloc(n + 1)))
         goto fail;
     x->n_lex_stems = lx->n_stems;
-    memcpy(x->text, data, n);
+    if (n)
+        memcpy(x->text, data, n);
     x->text[n] = 0;
     for (size_t i = 0; i < n; i++)
         if (!x->text[i])
             x->text[i] = ' '; /* the section is untrusted: no embedded NUL */
-    if (index_tables(x, lx, st, p) || parse_rules(x, lx, st, p) || build_anchors(x, lx))
+    if ((index && index_tables(x, lx, st, p)) || parse_rules(x, lx, st, p) || build_anchors(x, lx))
         goto fail;
     sb_stemmer_delete(st);
     return x;
@@ -526,4 +541,13 @@ fail:
     sb_stemmer_delete(st);
     mc__pax_free(x);
     return NULL;
+}
+
+mc__pax *mc__pax_open(const mc_bundle *b, const mc__lex *lx, const mc_pcs *p)
+{
+    const void *data;
+    size_t n;
+    if (!p || !lx || mc_bundle_section(b, MC__PAX_TAG, &data, &n) != MC_OK)
+        return NULL;
+    return mc__pax_parse(data, n, lx, p, true);
 }

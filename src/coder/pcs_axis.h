@@ -11,6 +11,7 @@
 #include "medcode/bundle.h"
 #include "medcode/pcs.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #define MC__PAX_TAG "CACPAX"
@@ -55,6 +56,10 @@ typedef struct mc__pax {
     char **priv;
     uint32_t n_priv, cap_priv, n_lex_stems;
     uint32_t *priv_hash, priv_mask; /* slots hold i + 1 */
+    /* per stem id (lexicon then private): bit 0 anchors a root operation, 1 an axis word,
+       2 a body part; lets a note word skip the anchor search */
+    uint8_t *anchor_kind;
+    uint32_t n_ids;
 } mc__pax;
 
 
@@ -79,6 +84,9 @@ static inline bool tables_match(const pax_rule *ru, const char *code)
 
 /* Parse the bundle's CACPAX section and index the PCS tables; NULL when absent. */
 mc__pax *mc__pax_open(const mc_bundle *b, const mc__lex *lx, const mc_pcs *p);
+/* The same from section text; index: also index the tables' body parts (fuzzing skips it). */
+mc__pax *mc__pax_parse(const void *data, size_t n, const mc__lex *lx, const mc_pcs *p,
+                       bool index);
 void mc__pax_free(mc__pax *x);
 /* Private id of a stem the lexicon lacks, LEX_NONE when the data file has no such word. */
 uint32_t mc__pax_priv(const mc__pax *x, const char *stem, size_t n);

@@ -81,14 +81,15 @@ static void collect(const run *r, const mc__pax *x, bool bps, uint8_t kind, uint
                     uint32_t s1, const hits *ops, hits *out)
 {
     const uint64_t *an = bps ? x->bp_anchor : x->anchor;
+    uint8_t want_kind = bps ? 4 : kind == K_OP ? 1 : 2;
     uint32_t nan = bps ? x->n_bp_anchor : x->n_anchor;
     out->n = 0;
     for (uint32_t t = s0; t < s1; t++) {
         for (uint32_t k = r->tok_ids_at[t]; k <= r->tok_ids_at[t + 1]; k++) {
             /* the token's lexicon ids, then its private id */
             uint32_t id = k < r->tok_ids_at[t + 1] ? r->tok_ids[k] : r->pax_ids[t];
-            if (id == LEX_NONE)
-                continue;
+            if (id >= x->n_ids || !(x->anchor_kind[id] & want_kind))
+                continue; /* no phrase of this kind is anchored at this word */
             uint64_t key = (uint64_t)id << 32;
             uint32_t lo = 0, hi = nan;
             while (lo < hi) {
@@ -252,6 +253,12 @@ static bool choose(build *bd, const pax_rule *opr, int pos)
     mc_str lab = { 0 };
     char c = 0;
     /* the root operation's word defines it ("colonoscopy": via natural opening endoscopic) */
+    /* a value the root operation's word defines but the table does not allow here: no code */
+    if (opr->val[pos - 4][0] && !first_allowed(opr->val[pos - 4], v, nv, &lab)) {
+        snprintf(bd->missing, sizeof bd->missing, "a %.*s the tables allow with it", (int)axis.n,
+                 axis.p);
+        return false;
+    }
     if (opr->val[pos - 4][0] && (c = first_allowed(opr->val[pos - 4], v, nv, &lab))) {
         char wd[96];
         words_of(bd, bd->op, wd, sizeof wd);
@@ -548,11 +555,12 @@ static bool code_op(run *r, const mc__pax *x, uint32_t s, const hit *op, const h
     words_of(&bd, op, opw, sizeof opw);
     const char *about = mc__cac_printf(r, "%s", opw);
     const char *why = pax_policy(r, s, op, opr->tab[0][0]);
-    /* endotracheal intubation for general anesthesia is part of the anesthesia */
+    /* endotracheal intubation in a note of an operation under anesthesia is part of the anesthesia */
     if (!why && !r->opts->all_mentions && !memcmp(opr->tab[0], "0BH", 3) && opr->val[0][0] == '1')
-        for (uint32_t t = bd.s0; t < bd.s1 && !why; t++) {
+        for (uint32_t t = 0; t < r->doc->n_tokens && !why; t++) {
             const char *w = r->doc->tokens[t].norm;
-            if (!strncmp(w, "anesthe", 7) || !strncmp(w, "anaesthe", 8) || !strcmp(w, "induction"))
+            if (!strncmp(w, "anesthe", 7) || !strncmp(w, "anaesthe", 8) || !strcmp(w, "induction") ||
+                !strcmp(w, "operating"))
                 why = "";
         }
     if (why) {

@@ -377,6 +377,44 @@ static void drop_unspecified_siblings(run *r)
     }
 }
 
+/*
+ * Section II: the principal diagnosis is the condition "chiefly responsible
+ * for occasioning the admission". A condition the note says the patient was
+ * admitted with or for ("admitted with acute on chronic systolic heart
+ * failure", "admitted to the hospital for pneumonia") ranks above the
+ * discharge diagnosis list order (not above a stated principal diagnosis).
+ */
+static void admitted_for(run *r)
+{
+    const mc_nlp_doc *d = r->doc;
+    for (uint32_t i = 0; i < r->n_dx; i++) {
+        bool hit = false;
+        for (uint32_t v = 0; v < r->dx[i].n_evidence && !hit; v++) {
+            uint32_t start = r->dx[i].evidence[v].start, k = UINT32_MAX;
+            for (uint32_t t = 0; t < d->n_tokens; t++)
+                if (d->tokens[t].start == start) {
+                    k = t;
+                    break;
+                }
+            if (k == UINT32_MAX)
+                continue;
+            bool link = false;
+            for (uint32_t b = k; b > 0 && k - b < 7 && !hit; b--) {
+                const mc_nlp_token *t = &d->tokens[b - 1];
+                if (t->sentence != d->tokens[k].sentence || (d->tokens[b].flags & NLP_TOK_BREAK))
+                    break;
+                if (!strcmp(t->norm, "with") || !strcmp(t->norm, "for") || !strcmp(t->norm, "due"))
+                    link = true;
+                else if (link && (!strcmp(t->norm, "admitted") || !strcmp(t->norm, "admission") ||
+                                  !strcmp(t->norm, "hospitalized") || !strcmp(t->norm, "readmitted")))
+                    hit = true;
+            }
+        }
+        if (hit && r->meta[i].prio < 3.5f && !is_symptom(r->dx[i].code))
+            r->meta[i].prio = 3.5f;
+    }
+}
+
 void mc__cac_sequence(run *r)
 {
     if (r->n_meta != r->n_dx)
@@ -407,6 +445,8 @@ void mc__cac_sequence(run *r)
     }
     if (!r->n_dx)
         return;
+    if (r->opts->setting == MC_SETTING_INPATIENT)
+        admitted_for(r);
     /* principal / first-listed */
     uint32_t best = UINT32_MAX;
     for (int pass = 0; pass < 2 && best == UINT32_MAX; pass++)
