@@ -698,8 +698,7 @@ static bool connective_path(const char *sub)
 
 /*
  * A main term that refers to another main term ("Lithiasis - see Calculus",
- * "Thromboembolism - see Embolism", or a code-less "see also") takes the
- * other term's subterms too: "renal lithiasis" is Calculus, kidney (N20.0),
+ * "Thromboembolism - see Embolism") takes the other term's subterms too: "renal lithiasis" is Calculus, kidney (N20.0),
  * "pulmonary thromboembolism" Embolism, pulmonary (I26.99). Subterm paths
  * with connectives ("with", "due to" …) are left to the target's own entries.
  * sorted holds "key\0code" strings sorted by key.
@@ -802,7 +801,8 @@ static int parse_index(mc__build_ctx *ctx, lexw *w, const char *path, char src)
                 bool has_own = r->also && bsearch(&own, sorted, m, sizeof *sorted, cmp_key);
                 if (has_own)
                     hit = NULL; /* the term has its own code: "see also" adds nothing */
-                if (!has_own && !strchr(r->target, ',') && !strchr(r->from_key, ','))
+                /* "see also" may change the sense (Sinus: see also Fistula): bare word only */
+                if (!r->also && !strchr(r->target, ',') && !strchr(r->from_key, ','))
                     see_subterms(w, src, r, sorted, m);
                 if (hit) {
                     stems s;
