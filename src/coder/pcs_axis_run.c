@@ -49,7 +49,7 @@ static bool tok_is(const run *r, uint32_t t, uint32_t id, bool own_only)
 static bool near_words(const run *r, const uint32_t *w, uint8_t nw, uint32_t t, uint32_t s0,
                        uint32_t s1, bool own_only, uint32_t *first, uint32_t *last)
 {
-    uint32_t win = (uint32_t)nw + 2;
+    uint32_t win = 2u * nw + 2;
     uint32_t lo = t >= s0 + win ? t - win : s0, hi = t + win < s1 ? t + win : s1 - 1;
     uint32_t f = t, l = t;
     for (uint8_t k = 0; k < nw; k++) {
@@ -570,6 +570,11 @@ static bool code_op(run *r, const mc__pax *x, uint32_t s, const hit *op, const h
     }
     bpc cand[16];
     uint32_t nc = body_candidates(&bd, opr, ops, bps, cand, 16);
+    if (getenv("MEDCODE_CODER_DEBUG"))
+        for (uint32_t i = 0; i < nc; i++)
+            fprintf(stderr, "pcs_axis: '%s' %s%c side %c label %.*s\n", opw, cand[i].table,
+                    cand[i].value, cand[i].side ? cand[i].side : '-', (int)cand[i].label.n,
+                    cand[i].label.p);
     if (!nc) {
         if (!quiet && (!strchr(opr->tab[0], '?') || opr->tab[0][0] == '0'))
             mc__cac_query(r, about,
