@@ -205,6 +205,7 @@ typedef struct build {
     hit ev[8];
     uint32_t nev;
     char why[4][160]; /* per character 4..7: what decided it */
+    const pax_rule *ax_used[4]; /* per character 4..7: the documented words' rule, or NULL */
     char missing[160]; /* the query when an axis is not documented */
 } build;
 
@@ -307,6 +308,7 @@ static bool choose(build *bd, const pax_rule *opr, int pos)
             c = first_allowed(ru->val[0], v, nv, &lab);
             snprintf(why, 160, "%.*s %.*s (%c) from '%s'", (int)axis.n, axis.p, (int)lab.n, lab.p,
                      c, wd);
+            bd->ax_used[pos - 4] = ru;
             if (bd->nev < 8)
                 bd->ev[bd->nev++] = *best;
             bd->code[pos - 1] = c;
@@ -380,7 +382,8 @@ static void add_result(run *r, build *bd, uint32_t s, float conf, const char *op
         mc_coded *c = &r->px[i];
         if (strcmp(c->code, bd->code))
             continue;
-        bool title_only = strncmp(c->rationale, "ICD-10-PCS table ", 17) || !strchr(c->rationale, ';');
+        bool title_only = !c->rationale || strncmp(c->rationale, "ICD-10-PCS table ", 17) ||
+                          !strchr(c->rationale, ';');
         mc_coder_span *ev = mc__arena_alloc(&r->arena, (c->n_evidence + ns) * sizeof *ev);
         if (!ev) {
             r->err = MC_ELIMIT;
@@ -674,6 +677,7 @@ static bool code_op(run *r, const mc__pax *x, uint32_t s, const hit *op, const h
             memcpy(bd.code, b->table, 3);
             bd.code[3] = b->value;
             bd.nev = 0;
+            memset(bd.ax_used, 0, sizeof bd.ax_used);
             bd.ev[bd.nev++] = *op;
             /*
              * B4.4: the coronary arteries are one body part specified by the number of
@@ -735,9 +739,38 @@ static bool code_op(run *r, const mc__pax *x, uint32_t s, const hit *op, const h
             if (*n_coded < 64)
                 memcpy(coded[(*n_coded)++], bd.code, 8);
             done = true;
+            /*
+             * B3.2d: a procedure converted from percutaneous endoscopic to open is coded as
+             * the open procedure plus a percutaneous endoscopic Inspection of the body part
+             * (when the tables have one for the same body part value).
+             */
+            const pax_rule *ar = bd.ax_used[1];
+            if (bd.code[0] == '0' && bd.code[4] == '0' && bd.code[2] != 'J' && ar &&
+                memmem(ar->words.p, ar->words.n, "convert", 7)) {
+                char insp[8] = { bd.code[0], bd.code[1], 'J', bd.code[3], '4', 'Z', 'Z', 0 };
+                if (mc_pcs_validate(r->c->pcs, insp, 7, &chk) == MC_OK && chk.valid) {
+                    memcpy(bd.code, insp, 8);
+                    snprintf(bd.why[1], sizeof bd.why[1],
+                             "Approach Percutaneous Endoscopic (4): the procedure was begun "
+                             "percutaneous endoscopic (Guidelines B3.2d)");
+                    snprintf(bd.why[2], sizeof bd.why[2], "Device No Device (Z)");
+                    snprintf(bd.why[3], sizeof bd.why[3], "Qualifier No Qualifier (Z)");
+                    op_label_of(r->c->pcs, bd.code, op_label, sizeof op_label);
+                    add_result(r, &bd, s, conf, op_label);
+                    if (*n_coded < 64)
+                        memcpy(coded[(*n_coded)++], bd.code, 8);
+                }
+            }
         }
     }
     return done;
+}
+
+/* Was this code built here, axis by axis (not a title or learned phrase)? */
+static bool axis_built(const mc_coded *c)
+{
+    return c->rationale && !strncmp(c->rationale, "ICD-10-PCS table ", 17) &&
+           strchr(c->rationale, ';') != NULL;
 }
 
 /* B3.11a: inspection integral to a procedure on the same body system is not coded. */
@@ -752,11 +785,11 @@ static void drop_integral(run *r, const char (*coded)[8], uint32_t n_coded, uint
                 const char *m = coded[j];
                 if (!strcmp(m, c->code))
                     continue;
-                /* inspection beside a definitive procedure of the body system */
-                drop = c->code[0] == '0' && c->code[2] == 'J' && m[0] == '0' && m[2] != 'J';
-                /* a title match of the same table that the axes decided otherwise */
-                drop |= !memcmp(c->code, m, 3) && strncmp(c->rationale, "ICD-10-PCS table ", 17) == 0 &&
-                        !strchr(c->rationale, ';');
+                /* inspection beside a definitive procedure (not the B3.2d one of a conversion) */
+                drop = c->code[0] == '0' && c->code[2] == 'J' && m[0] == '0' && m[2] != 'J' &&
+                       !(c->rationale && strstr(c->rationale, "B3.2d"));
+                /* a title or learned match of the same table that the axes decided otherwise */
+                drop |= !memcmp(c->code, m, 3) && !axis_built(c);
             }
         }
         if (!drop)
@@ -842,6 +875,16 @@ void mc__cac_pcs_axis(run *r)
                             g->last == h->last && !memcmp(x->rules[g->item].tab[0], ru->tab[0], 3) &&
                             !strcmp(x->rules[g->item].base, ru->base) &&
                             !strcmp(x->rules[g->item].val[0], ru->val[0])));
+                }
+                /* ... unless both name different body parts of one table (uterus, cervix) */
+                for (uint32_t j = 0; j < ops->n && sub; j++) {
+                    const pax_rule *g = &x->rules[ops->h[j].item];
+                    if (j == i || !(ops->h[j].first <= h->first && h->last <= ops->h[j].last))
+                        continue;
+                    if (!memcmp(g->tab[0], ru->tab[0], 3) && (g->val[0][0] || g->base[0]) &&
+                        (ru->val[0][0] || ru->base[0]) &&
+                        (strcmp(g->val[0], ru->val[0]) || strcmp(g->base, ru->base)))
+                        sub = false;
                 }
                 if (sub || done[i])
                     continue;
