@@ -28,7 +28,7 @@ static const char *const stopwords[] = {
     "those", "has",       "have",      "was",      "were",     "are",      "been",
     "any",   "all",       "part",      "parts",    "unsp",     "w",
     "year",  "years",     "yo",        "through",  "day",      "days",     "month",
-    "months", "drug",     "drugs",     "medicament", "medicaments",
+    "months", "drug",     "drugs",     "medicament", "medicaments", "his",    "her",
 };
 
 bool mc__cac_stopword(const char *w, size_t n)
@@ -399,7 +399,28 @@ static const char *const encounter_terms[] = {
  */
 static const char *const bare_skipped[] = { "Dependence", "Defect", "Abnormity", "Illness",
                                             "Sick",       "Stress", "Drug",      "Old",
-                                            "May",        "Frozen", "Freezing",  "Burning" };
+                                            "May",        "Frozen", "Freezing",  "Burning",
+                                            "Anesthesia", "Sinus",  "Nerves",    "Plus",
+                                            "PIN",        "Exposure", "Symptoms", "Screening",
+                                            "Clot",       "Reflex", "Abnormal",  "Allergy",
+                                            "Hematoma",   "Infection", "Bleeding" };
+
+/* Is the main term one of bare_skipped? */
+static bool bare_main(const iparse *ip)
+{
+    char main[64];
+    size_t k = 0;
+    const char *t = ip->lv[0].title;
+    while (t[k] && t[k] != ',' && t[k] != ' ' && t[k] != '(' && k + 1 < sizeof main) {
+        main[k] = t[k];
+        k++;
+    }
+    main[k] = 0;
+    for (size_t i = 0; i < sizeof bare_skipped / sizeof bare_skipped[0]; i++)
+        if (!strcasecmp(main, bare_skipped[i]))
+            return true;
+    return false;
+}
 
 static bool skip_path(const iparse *ip)
 {
@@ -414,9 +435,8 @@ static bool skip_path(const iparse *ip)
     for (size_t i = 0; i < sizeof encounter_terms / sizeof encounter_terms[0]; i++)
         if (!strcasecmp(main, encounter_terms[i]))
             return true;
-    for (size_t i = 0; i < sizeof bare_skipped / sizeof bare_skipped[0] && ip->depth == 0; i++)
-        if (!strcasecmp(main, bare_skipped[i]))
-            return true;
+    if (ip->depth == 0 && bare_main(ip))
+        return true;
     /*
      * A last subterm without a content word ("specified NEC", "unspecified
      * site", "drug"): a residual default, not what a bare mention of the
@@ -486,6 +506,8 @@ static void emit_code(iparse *ip, const char *code)
 
 static void add_see(iparse *ip, const char *target, bool also)
 {
+    if (ip->depth == 0 && bare_main(ip))
+        return; /* "Plus (see deformity ...)", "Sinus (see also fistula)" */
     if (ip->n_sees == ip->cap_sees) {
         size_t nc = ip->cap_sees ? ip->cap_sees * 2 : 1024;
         see_ref *r = realloc(ip->sees, nc * sizeof *r);

@@ -36,6 +36,23 @@ static bool age_word(const mc_nlp_doc *doc, uint32_t i)
     return false;
 }
 
+/*
+ * Abbreviations that are also English words or lab names stand for a
+ * condition only when written in capitals ("MS", "CA", "PAD", "AIDS").
+ */
+static bool caps_only(const mc_nlp_token *t)
+{
+    static const char *const words[] = { "ms",  "cap", "cp",   "ha",  "pad", "ca",  "loc",
+                                         "aids", "als", "gad", "cat", "lap", "ra",  "oa",
+                                         "ams", "pin", "mets", "ocd", "af",  "echo" };
+    if (t->flags & NLP_TOK_UPPER)
+        return false;
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (strlen(words[i]) == t->len && !memcmp(words[i], t->norm, t->len))
+            return true;
+    return false;
+}
+
 int mc__cac_tokens(run *r)
 {
     const mc__lex *lx = r->c->lex;
@@ -54,6 +71,8 @@ int mc__cac_tokens(run *r)
         r->tok_ids_at[i] = n;
         const uint32_t *syn;
         uint32_t ns = mc__lex_synonyms(lx, t->norm, t->len, &syn);
+        if (ns && caps_only(t))
+            ns = 0; /* "Ms. Smith", "Ca 9.5", "hearing aids": not MS, cancer, AIDS */
         uint32_t need = n + 1 + ns;
         if (need > cap) {
             uint32_t nc = need * 2;
@@ -100,6 +119,54 @@ static void add_occ(sent_index *si, uint32_t stamp, uint32_t id, uint32_t pos)
     si->occ_pos[si->n_occ] = pos;
     si->occ_next[si->n_occ] = si->head[id];
     si->head[id] = si->n_occ++;
+}
+
+/*
+ * A one-word index term is named by its own word, not by another word of the
+ * same stem: "alcohol" is not "Alcoholism", "person" not "Personality",
+ * "sterile" not "Encounter for sterilization",
+ * "teeth" not "Teething", "infected" not "Infection". The note word must
+ * share all but two letters of the term's word (the last component of the
+ * path) and be at most two letters shorter; a synonym ("HTN") always fits.
+ */
+static bool surface_fits(const run *r, const lex_entry *e, uint32_t q)
+{
+    if (!tok_own(r, q) || r->tok_ids[r->tok_ids_at[q]] != e->tk[0])
+        return true; /* reached through a synonym */
+    const mc_nlp_token *t = &r->doc->tokens[q];
+    if (t->len < 3)
+        return true;
+    const char *p = e->path.p, *end = e->path.p + e->path.n;
+    for (const char *x = p; x + 3 <= end; x++)
+        if (x[0] == ' ' && x[1] == '>' && x[2] == ' ')
+            p = x + 3;
+    /* the term's word: the first of the last component starting like the note word */
+    while (p < end) {
+        while (p < end && !((*p | 32) >= 'a' && (*p | 32) <= 'z'))
+            p++;
+        size_t wl = 0;
+        while (p + wl < end && ((p[wl] | 32) >= 'a' && (p[wl] | 32) <= 'z'))
+            wl++;
+        if (wl >= 3 && (p[0] | 32) == t->norm[0] && (p[1] | 32) == t->norm[1] &&
+            (p[2] | 32) == t->norm[2]) {
+            /* an acronym of the Index ("AIDS", "PIN") is written in capitals in the note too */
+            bool caps = true;
+            for (size_t k = 0; k < wl && caps; k++)
+                caps = p[k] >= 'A' && p[k] <= 'Z';
+            if (caps && !(t->flags & NLP_TOK_UPPER))
+                return false;
+            if (wl < 5)
+                return true;
+            if ((size_t)t->len + 2 < wl)
+                return false;
+            size_t common = 0;
+            while (common < wl && common < t->len && (p[common] | 32) == t->norm[common])
+                common++;
+            return common + 2 >= wl;
+        }
+        p += wl;
+    }
+    return true;
 }
 
 /* Try entry e anchored at token p of sentence s; append a mention when it fits. */
@@ -202,6 +269,9 @@ static void try_entry(run *r, sent_index *si, uint32_t stamp, uint32_t s, uint32
             negated_tail = true;
     }
     if (e->without_split && !negated_tail)
+        return;
+    if (e->ntok == 1 && real == 1 && (e->src == LEX_INDEX || e->src == LEX_TITLE) &&
+        !surface_fits(r, e, lo))
         return;
     mention *m = mc__cac_push(r, (void **)&r->m, &r->n_m, &r->cap_m, sizeof *m);
     if (!m)

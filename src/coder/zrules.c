@@ -238,6 +238,7 @@ static const char *const not_use[] = {
     "start",   "initiated", "initiate",  "begin",   "placed",  "put",       "given",
     "consider", "recommend", "recommended", "allergic", "allergy", "allergies", "if",
     "drip",    "sliding",  "infusion",   "temporarily", "bolus", "avoid",   "intolerant",
+    "occasional", "occasionally", "prn",  "rarely",  "sometimes", "once",
 };
 /* Words that end the drug list after a use word. */
 static const char *const list_end[] = { "for", "with", "since", "due", "because", "after",
