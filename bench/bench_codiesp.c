@@ -218,8 +218,10 @@ static void row(FILE *o, const char *name, const score *s)
         fprintf(o, "| %s | %.3f | %.3f | %.3f | %.3f |\n", name, p, r, f, s->ap_sum / s->docs);
     else
         fprintf(o, "| %s | %.3f | %.3f | %.3f | - |\n", name, p, r, f);
-    printf("%-40s P %.3f R %.3f F1 %.3f MAP %.3f\n", name, p, r, f,
-           s->docs ? s->ap_sum / s->docs : 0);
+    if (s->docs)
+        printf("%-40s P %.3f R %.3f F1 %.3f MAP %.3f\n", name, p, r, f, s->ap_sum / s->docs);
+    else
+        printf("%-40s P %.3f R %.3f F1 %.3f\n", name, p, r, f);
 }
 
 /* Most frequent codes of the training split (the baseline). */

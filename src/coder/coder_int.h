@@ -131,6 +131,9 @@ float mc__cac_model_precision(const mc_coder_model *md, const char *code);
 /* The code training notes reported instead of dotted `code`, or NULL (precision in *prec). */
 const char *mc__cac_model_rewrite(const mc_coder_model *md, const char *code, float *prec);
 
+/* surface.c: may one-word entry e be matched by the note's word at token q? */
+bool mc__cac_surface_ok(run *r, const lex_entry *e, uint32_t q);
+
 /* match.c */
 int mc__cac_tokens(run *r);
 int mc__cac_match(run *r);

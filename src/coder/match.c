@@ -273,6 +273,8 @@ static void try_entry(run *r, sent_index *si, uint32_t stamp, uint32_t s, uint32
     if (e->ntok == 1 && real == 1 && (e->src == LEX_INDEX || e->src == LEX_TITLE) &&
         !surface_fits(r, e, lo))
         return;
+    if (lo == hi && !mc__cac_surface_ok(r, e, lo))
+        return;
     mention *m = mc__cac_push(r, (void **)&r->m, &r->n_m, &r->cap_m, sizeof *m);
     if (!m)
         return;

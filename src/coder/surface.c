@@ -1,0 +1,154 @@
+/*
+ * Surface check for one-word phrases. Stems conflate words a coder keeps
+ * apart ("person" and "Personality" both stem to "person", "Band-Aid" and
+ * "AIDS" to "aid"), and some index main terms are ordinary English words
+ * ("May (-Hegglin) anomaly", "Fit"). A phrase of one word is therefore
+ * accepted only when the note's word is that word of the index path or title
+ * itself, an inflection of it or a near derivation (at most three letters
+ * apart after a shared stem), an acronym written in capitals when the path
+ * writes it so, and not one of the common words below. Words reached
+ * through an abbreviation or a synonym (one note word giving a phrase of
+ * several) are trusted, unless the abbreviation is written in lower case and
+ * is also an English word or title ("fat pad", "Ms.").
+ */
+#include "coder/coder_int.h"
+
+#include <string.h>
+
+/*
+ * Words that name a condition in the Index but, standing alone in a note,
+ * almost always mean something else: everyday English ("may need", "fit for
+ * surgery", "cold saline"), anatomy ("sinus", "nerve"), the procedure
+ * ("under general anesthesia", "exposure was obtained", "bleeders were
+ * cauterized") or a test ("culture and sensitivity"). Longer phrases with
+ * them ("sinus tachycardia", "anesthesia of skin") are not affected.
+ */
+static const char *const common_words[] = {
+    "may",       "fit",      "will",        "can",       "must",     "might",   "cold",
+    "plus",      "abnormal", "symptom",     "symptoms",  "exposure", "stress",  "sinus",
+    "nerve",     "nerves",   "anesthesia",  "anesthetic", "bleeder", "bleeders", "sensitivity",
+    "clot",      "clots",    "tubercle",    "sinuses",
+};
+/* Abbreviations that are English words or titles when written in lower case ("fat pad", "Ms."). */
+static const char *const lower_words[] = { "pad", "ms", "mr", "ace", "aid", "cat", "pet", "all" };
+
+static size_t fold_word(const char *p, size_t n, char *out, size_t cap)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n && k + 1 < cap; i++)
+        out[k++] = mc__lower(p[i]);
+    out[k] = 0;
+    return k;
+}
+
+/*
+ * Is note word t (folded) a form of path word w (folded)? The same word, a
+ * plural, a sibling ending ("hypertensive" / "hypertension", "diabetic" /
+ * "diabetes"), an adjective of the term ("asthmatic" of "Asthma", "anemic" of
+ * "Anemia") or "obese" of "Obesity"; never a word the term is derived from
+ * ("person" of "Personality", "alcohol" of "Alcoholism", "teeth" of "Teething").
+ */
+static bool compatible(const char *t, size_t tn, const char *w, size_t wn)
+{
+    if (tn == wn)
+        return !memcmp(t, w, tn) || (tn >= 5 && !memcmp(t, w, tn - 2));
+    const char *lg = tn > wn ? t : w, *sh = tn > wn ? w : t;
+    size_t ln = tn > wn ? tn : wn, sn = tn > wn ? wn : tn;
+    if (ln - sn <= 2 && (!strcmp(lg + sn, "s") || !strcmp(lg + sn, "es")) && !memcmp(lg, sh, sn))
+        return true; /* plural */
+    if (tn < wn) /* the note's word is shorter: only "obese" of "Obesity" */
+        return tn >= 4 && t[tn - 1] == 'e' && wn == tn + 2 && !memcmp(w, t, tn - 1) &&
+               !strcmp(w + tn - 1, "ity");
+    size_t base = wn;
+    while (base > 4 && base + 2 > wn && strchr("aeiouy", w[base - 1]))
+        base--;
+    return tn - wn <= 4 && base >= 4 && !memcmp(t, w, base);
+}
+
+bool mc__cac_surface_ok(run *r, const lex_entry *e, uint32_t q)
+{
+    if (e->src != LEX_INDEX && e->src != LEX_TITLE && e->src != LEX_NEOPLASM)
+        return true;
+    const mc_nlp_token *tk = &r->doc->tokens[q];
+    if (e->ntok == 1)
+        for (size_t i = 0; i < sizeof common_words / sizeof common_words[0]; i++)
+            if (!strcmp(tk->norm, common_words[i]))
+                return false;
+    bool caps = tk->end - tk->start >= 2 && tk->end - tk->start <= 6;
+    for (uint32_t i = tk->start; i < tk->end && caps; i++)
+        caps = !(r->text[i] >= 'a' && r->text[i] <= 'z');
+    bool synonym = !r->tok_own[q] || r->tok_ids[r->tok_ids_at[q]] != e->tk[0];
+    if (e->ntok != 1 || (synonym && caps)) {
+        /* reached through an abbreviation or synonym: lower-case English words are not */
+        bool lower = false;
+        for (uint32_t i = tk->start; i < tk->end && !lower; i++)
+            lower = r->text[i] >= 'a' && r->text[i] <= 'z';
+        for (size_t i = 0; lower && i < sizeof lower_words / sizeof lower_words[0]; i++)
+            if (!strcmp(tk->norm, lower_words[i]))
+                return false;
+        return true;
+    }
+    /* "Pleural condition, unspecified" is no code for the word "pleural" alone */
+    if (e->src == LEX_TITLE && memmem(e->path.p, e->path.n, " condition", 10))
+        return false;
+    /*
+     * A substance "use" title ("Alcohol use, unspecified with ...") reached by
+     * the drug's name alone: the name is not a documented use (Section I.C.5.b).
+     */
+    if (e->src == LEX_TITLE && e->path.n > 4 && memmem(e->path.p, e->path.n, " use", 4)) {
+        bool use = false;
+        const mc_nlp_doc *d = r->doc;
+        for (uint32_t k = q > 2 ? q - 2 : 0; k <= q + 2 && k < d->n_tokens && !use; k++)
+            use = d->tokens[k].sentence == tk->sentence &&
+                  (!strcmp(d->tokens[k].norm, "use") || !strcmp(d->tokens[k].norm, "uses") ||
+                   !strcmp(d->tokens[k].norm, "using") || !strcmp(d->tokens[k].norm, "user"));
+        if (!use)
+            return false;
+    }
+    const char *p = e->path.p, *end = e->path.p + e->path.n;
+    /* the referring term only: "Prostatism (see hyperplasia, prostate)" */
+    const char *see = memmem(p, e->path.n, " (see", 5);
+    if (see)
+        end = see;
+    bool seen = false;
+    while (p < end) {
+        while (p < end && !((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z')))
+            p++;
+        const char *w = p;
+        while (p < end && ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || *p == '\''))
+            p++;
+        size_t wn = (size_t)(p - w);
+        if (!wn || wn >= 64)
+            continue;
+        char fw[64], st[64];
+        fold_word(w, wn, fw, sizeof fw);
+        /* the path writes the note's word itself ("Tuberculosis, tubercular, tuberculous") */
+        if (synonym && compatible(tk->norm, tk->len, fw, wn))
+            return true;
+        size_t sk = mc__cac_stem(r->stemmer, fw, wn, st, sizeof st);
+        if (!sk || mc__lex_stem_id(r->c->lex, st, sk) != e->tk[0])
+            continue;
+        seen = true;
+        /* an acronym in capitals ("AIDS") is matched only by capitals */
+        bool wcaps = wn >= 2;
+        for (size_t i = 0; i < wn && wcaps; i++)
+            wcaps = w[i] >= 'A' && w[i] <= 'Z';
+        if (wcaps) {
+            bool twcaps = true;
+            for (uint32_t i = tk->start; i < tk->end && twcaps; i++)
+                twcaps = !(r->text[i] >= 'a' && r->text[i] <= 'z');
+            if (!twcaps)
+                continue;
+        }
+        if (compatible(tk->norm, tk->len, fw, wn))
+            return true;
+        /*
+         * Through a synonym, a different word ("piles" for "Hemorrhoids") is the
+         * list's word; a near one ("cervix" for "Cervicitis", "appendix" for
+         * "Appendicitis") is a stem collision.
+         */
+        if (synonym && (tk->len < 4 || wn < 4 || memcmp(tk->norm, fw, 4) != 0))
+            return true;
+    }
+    return !seen; /* no word of the path carries the stem: nothing to compare */
+}
