@@ -788,8 +788,10 @@ static void drop_integral(run *r, const char (*coded)[8], uint32_t n_coded, uint
                 /* inspection beside a definitive procedure (not the B3.2d one of a conversion) */
                 drop = c->code[0] == '0' && c->code[2] == 'J' && m[0] == '0' && m[2] != 'J' &&
                        !(c->rationale && strstr(c->rationale, "B3.2d"));
-                /* a title or learned match of the same table that the axes decided otherwise */
-                drop |= !memcmp(c->code, m, 3) && !axis_built(c);
+                /* a title or learned match of the same table, or of the same body part under
+                   another root operation, that the axes decided otherwise */
+                drop |= !axis_built(c) && (!memcmp(c->code, m, 3) ||
+                                           (!memcmp(c->code, m, 2) && c->code[3] == m[3]));
             }
         }
         if (!drop)
