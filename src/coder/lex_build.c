@@ -253,8 +253,17 @@ static size_t alt_split(const char *t, const char *alt[MAX_ALTS], size_t altn[MA
     for (const char *p = c + 2;;) {
         const char *e = strstr(p, ", ");
         size_t n = e ? (size_t)(e - p) : strlen(p);
+        /* an inflammation and its organ are no alternatives: "cervicitis, cervix" */
+        size_t fl0 = (size_t)(c - t);
+        bool itis_a = fl0 > 4 && !strncasecmp(t + fl0 - 4, "itis", 4);
+        bool itis_b = n > 4 && !strncasecmp(p + n - 4, "itis", 4);
+        bool organ = false; /* the other word does not carry the "-it-" of the inflammation */
+        if (itis_a != itis_b) {
+            size_t need = (itis_a ? fl0 : n) - 2;
+            organ = (itis_a ? n : fl0) < need || strncasecmp(t, p, need) != 0;
+        }
         if (*nalt == MAX_ALTS || n < 4 || memchr(p, ' ', n) || memchr(p, ',', n) ||
-            strncasecmp(t, p, 3)) {
+            strncasecmp(t, p, 3) || organ) {
             *nalt = 0;
             return strlen(t);
         }
@@ -403,7 +412,7 @@ static const char *const bare_skipped[] = { "Dependence", "Defect", "Abnormity",
                                             "Anesthesia", "Sinus",  "Nerves",    "Plus",
                                             "PIN",        "Exposure", "Symptoms", "Screening",
                                             "Clot",       "Reflex", "Abnormal",  "Allergy",
-                                            "Hematoma",   "Infection", "Bleeding" };
+                                            "Hematoma",   "Infection", "Bleeding",  "Alcohol" };
 
 /* Is the main term one of bare_skipped? */
 static bool bare_main(const iparse *ip)
@@ -886,6 +895,16 @@ static void title_entry(lexw *w, const char *code, char src, const char *title, 
         if (!ws && src != LEX_PCS)
             ws = s.count;
         p = with + 6;
+    }
+    /* "Stress, not elsewhere classified", "Allergy, unspecified", "Alcohol use, unspecified":
+       a one-word title of a main term whose bare index entry is skipped */
+    if (src != LEX_PCS && s.count == 1) {
+        size_t k = 0;
+        while (k < tn && title[k] != ' ' && title[k] != ',')
+            k++;
+        for (size_t i = 0; i < sizeof bare_skipped / sizeof bare_skipped[0]; i++)
+            if (strlen(bare_skipped[i]) == k && !strncasecmp(title, bare_skipped[i], k))
+                return;
     }
     put_entry(w, code, src, ws, &s, orig, orig_n);
 }
