@@ -137,6 +137,7 @@ bool mc__cac_surface_ok(run *r, const lex_entry *e, uint32_t q);
 /* match.c */
 int mc__cac_tokens(run *r);
 int mc__cac_match(run *r);
+bool mc__cac_allergy_section(const run *r, uint32_t s);
 
 /* resolve.c: resolve m->code from its entry; may add a query. */
 void mc__cac_resolve(run *r, mention *m);

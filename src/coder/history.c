@@ -16,6 +16,8 @@
  *   inclusion wins (a code's own note before one inherited from its category;
  *   among codes sharing one, the one whose title shares a word with the
  *   condition, else the residual "other" code, last in code order).
+ * - An allergy list gives allergy status (History, personal, allergy,
+ *   penicillin: Z88.0), not the reaction it names.
  * - A personal history of a malignant or benign neoplasm (Z85, Z86.0) is
  *   not reported when the note states the same neoplasm as current
  *   elsewhere (Section I.C.2.d: the history code is for a malignancy
@@ -271,6 +273,8 @@ void mc__cac_history(run *r)
         mention *h = &r->m[i];
         if (h->dropped || h->procedure || mc__cac_entry(r, h->entry)->src != LEX_INDEX)
             continue;
+        if (mc__cac_allergy_section(r, h->sentence))
+            continue; /* an allergy list is the patient's history */
         bool vh = id_hist != LEX_NONE && virtual_word(r, h, id_hist);
         bool vf = id_fam != LEX_NONE && virtual_word(r, h, id_fam);
         if ((vh && !(h->assert & (MC_ASSERT_HISTORICAL | MC_ASSERT_FAMILY))) ||
@@ -288,6 +292,16 @@ void mc__cac_history(run *r)
             continue;
         h->dropped = true;
         restore_replaced(r, i);
+    }
+    /*
+     * An allergy list documents allergy status (Z88.-, Z91.0-), not a current
+     * reaction: "Penicillin (hives)" gives Z88.0, not urticaria.
+     */
+    for (uint32_t i = 0; i < r->n_m; i++) {
+        mention *m = &r->m[i];
+        if (!m->dropped && !m->procedure && mc__cac_entry(r, m->entry)->code[0] != 'Z' &&
+            mc__cac_allergy_section(r, m->sentence))
+            m->dropped = true;
     }
     /* family mentions without a "History, family" path: Z80-Z84 by classification */
     for (uint32_t i = 0; i < r->n_m && !r->err; i++) {

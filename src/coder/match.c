@@ -18,6 +18,19 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+
+/* Is sentence s in an allergy list ("ALLERGIES:", which shares the medications kind)? */
+bool mc__cac_allergy_section(const run *r, uint32_t s)
+{
+    const mc_nlp_section *sec = &r->doc->sections[r->doc->sentences[s].section];
+    if (sec->kind != MC_SEC_MEDS)
+        return false;
+    for (uint32_t p = sec->head_start; p + 6 <= sec->head_end; p++)
+        if (!strncasecmp(r->text + p, "allerg", 6))
+            return true;
+    return false;
+}
 
 /* "old" of an age ("72-year-old", "3 months old") says nothing of a condition ("old MI"). */
 static bool age_word(const mc_nlp_doc *doc, uint32_t i)
@@ -409,6 +422,8 @@ static void select_sentence(run *r, uint32_t from, uint32_t to)
             if (history_entry(r, eb) && !history_entry(r, ea)) {
                 a->dropped = true;
                 a->dropped_by = j;
+            } else if (history_entry(r, ea) && !history_entry(r, eb)) {
+                continue; /* nor is it dropped for that condition ("former smoker") */
             } else if (eb->ntok > ea->ntok) {
                 a->dropped = true;
                 a->dropped_by = j;
@@ -588,6 +603,7 @@ int mc__cac_match(run *r)
         return MC_ELIMIT;
     uint32_t id_hist = mc__lex_stem_id(lx, "histori", 7);
     uint32_t id_fam = mc__lex_stem_id(lx, "famili", 6);
+    uint32_t id_allergy = mc__lex_stem_id(lx, "allergi", 7);
     si.id_hist = id_hist;
     si.id_fam = id_fam;
     for (uint32_t s = 0; s < doc->n_sentences; s++) {
@@ -600,7 +616,8 @@ int mc__cac_match(run *r)
                 add_occ(&si, stamp, r->tok_ids[k], t);
         /* virtual words from the section and the sentence's triggers */
         mc_sec_kind kind = doc->sections[se->section].kind;
-        bool fam = kind == MC_SEC_FAMILY, hist = kind == MC_SEC_PMH || kind == MC_SEC_PSH;
+        bool allergy = mc__cac_allergy_section(r, s);
+        bool fam = kind == MC_SEC_FAMILY, hist = kind == MC_SEC_PMH || kind == MC_SEC_PSH || allergy;
         for (uint32_t i = doc->sent_trig[s]; i < doc->sent_trig[s + 1]; i++) {
             fam |= doc->triggers[i].category == MC_ASSERT_FAMILY;
             hist |= doc->triggers[i].category == MC_ASSERT_HISTORICAL;
@@ -609,6 +626,9 @@ int mc__cac_match(run *r)
             add_occ(&si, stamp, id_hist, POS_VIRTUAL);
         if (fam && id_fam != LEX_NONE)
             add_occ(&si, stamp, id_fam, POS_VIRTUAL);
+        /* "ALLERGIES: Penicillin" -> History, personal, allergy, penicillin (Z88.0) */
+        if (allergy && id_allergy != LEX_NONE)
+            add_occ(&si, stamp, id_allergy, POS_VIRTUAL);
         uint32_t first_m = r->n_m;
         for (uint32_t t = t0; t < t1; t++)
             for (uint32_t k = r->tok_ids_at[t]; k < r->tok_ids_at[t + 1]; k++) {

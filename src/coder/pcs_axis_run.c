@@ -49,7 +49,7 @@ static bool tok_is(const run *r, uint32_t t, uint32_t id, bool own_only)
 static bool near_words(const run *r, const uint32_t *w, uint8_t nw, uint32_t t, uint32_t s0,
                        uint32_t s1, bool own_only, uint32_t *first, uint32_t *last)
 {
-    uint32_t win = (uint32_t)nw + 2;
+    uint32_t win = 2u * nw + 2;
     uint32_t lo = t >= s0 + win ? t - win : s0, hi = t + win < s1 ? t + win : s1 - 1;
     uint32_t f = t, l = t;
     for (uint8_t k = 0; k < nw; k++) {
@@ -205,6 +205,7 @@ typedef struct build {
     hit ev[8];
     uint32_t nev;
     char why[4][160]; /* per character 4..7: what decided it */
+    const pax_rule *ax_used[4]; /* per character 4..7: the documented words' rule, or NULL */
     char missing[160]; /* the query when an axis is not documented */
 } build;
 
@@ -307,6 +308,7 @@ static bool choose(build *bd, const pax_rule *opr, int pos)
             c = first_allowed(ru->val[0], v, nv, &lab);
             snprintf(why, 160, "%.*s %.*s (%c) from '%s'", (int)axis.n, axis.p, (int)lab.n, lab.p,
                      c, wd);
+            bd->ax_used[pos - 4] = ru;
             if (bd->nev < 8)
                 bd->ev[bd->nev++] = *best;
             bd->code[pos - 1] = c;
@@ -380,7 +382,8 @@ static void add_result(run *r, build *bd, uint32_t s, float conf, const char *op
         mc_coded *c = &r->px[i];
         if (strcmp(c->code, bd->code))
             continue;
-        bool title_only = strncmp(c->rationale, "ICD-10-PCS table ", 17) || !strchr(c->rationale, ';');
+        bool title_only = !c->rationale || strncmp(c->rationale, "ICD-10-PCS table ", 17) ||
+                          !strchr(c->rationale, ';');
         mc_coder_span *ev = mc__arena_alloc(&r->arena, (c->n_evidence + ns) * sizeof *ev);
         if (!ev) {
             r->err = MC_ELIMIT;
@@ -491,9 +494,12 @@ static bool bp_usable(const build *bd, const hits *ops, const hit *h, char secti
 }
 
 static uint32_t body_candidates(const build *bd, const pax_rule *opr, const hits *ops,
-                                const hits *bps, bpc *out, uint32_t cap)
+                                const hits *bps, const hit *used, uint32_t n_used,
+                                const char *table, bpc *out, uint32_t cap)
 {
     uint32_t n = 0;
+    if (n_used && (opr->val[0][0] || opr->nb))
+        return 0; /* the word names its body part: one */
     if (opr->val[0][0]) {
         for (uint8_t i = 0; i < opr->nt && n < cap; i++)
             if (!strchr(opr->tab[i], '?'))
@@ -511,7 +517,13 @@ static uint32_t body_candidates(const build *bd, const pax_rule *opr, const hits
     const hit *best = NULL;
     for (uint32_t i = 0; i < bps->n; i++) {
         const pax_bp *b = &bd->x->bps[bps->h[i].item];
-        if (!tables_match(opr, b->table) || !bp_usable(bd, ops, &bps->h[i], b->table[0]))
+        if (!tables_match(opr, b->table) || !bp_usable(bd, ops, &bps->h[i], b->table[0]) ||
+            (table && memcmp(table, b->table, 3)))
+            continue;
+        bool taken = false;
+        for (uint32_t j = 0; j < n_used && !taken; j++)
+            taken = dist(&used[j], &bps->h[i]) == 0;
+        if (taken)
             continue;
         const pax_bp *bb = best ? &bd->x->bps[best->item] : NULL;
         if (!best || b->nw > bb->nw || (b->nw == bb->nw && b->rank > bb->rank) ||
@@ -534,6 +546,21 @@ static uint32_t body_candidates(const build *bd, const pax_rule *opr, const hits
                               bps->h[i], b->label, b->nw, b->rank };
     }
     return n;
+}
+
+/* Is hit h listed with one of the used ones ("of the sigmoid and the cecum", "back, arm")? */
+static bool listed_with(const run *r, const hit *used, uint32_t n_used, const hit *h)
+{
+    for (uint32_t j = 0; j < n_used; j++) {
+        const hit *u = &used[j];
+        uint32_t a = u->last < h->first ? u->last : h->last, b = u->last < h->first ? h->first : u->first;
+        if (b <= a || b - a > 6)
+            continue;
+        for (uint32_t t = a + 1; t <= b; t++)
+            if ((r->doc->tokens[t].flags & NLP_TOK_COMMA) || !strcmp(r->doc->tokens[t].norm, "and"))
+                return true;
+    }
+    return false;
 }
 
 static bool code_op(run *r, const mc__pax *x, uint32_t s, const hit *op, const hits *ops,
@@ -568,129 +595,182 @@ static bool code_op(run *r, const mc__pax *x, uint32_t s, const hit *op, const h
             mc__cac_not_coded(r, r->doc->tokens[op->first].start, r->doc->tokens[op->last].end, why);
         return true; /* decided: not coded */
     }
-    bpc cand[16];
-    uint32_t nc = body_candidates(&bd, opr, ops, bps, cand, 16);
-    if (!nc) {
-        if (!quiet && (!strchr(opr->tab[0], '?') || opr->tab[0][0] == '0'))
-            mc__cac_query(r, about,
-                          mc__cac_printf(r, "The note documents \"%s\" but not the body part "
-                                            "operated on: which body part? (ICD-10-PCS "
-                                            "Guidelines B4.1a)",
-                                         opw));
-        return false;
-    }
-    /* side: choose among the candidates by the documented side (B4.3 bilateral) */
-    bool sided = false;
-    for (uint32_t i = 0; i < nc; i++)
-        sided |= cand[i].side != 0;
-    char want[2] = { 0, 0 };
-    uint32_t pick[2] = { 0, 0 }, npick = 0;
-    hit side_at = { 0, UINT32_MAX, UINT32_MAX };
-    if (sided) {
-        char sd = side_near(r, bd.s0, bd.s1, &cand[0].at, &side_at);
-        for (uint32_t i = 0; i < nc && !npick; i++)
-            if (cand[i].side == sd)
-                pick[npick++] = i;
-        if (!npick && sd == 'B') {
-            /* no bilateral value: one code for each side */
-            want[0] = 'R';
-            want[1] = 'L';
-            for (int k = 0; k < 2; k++)
-                for (uint32_t i = 0; i < nc; i++)
-                    if (cand[i].side == want[k]) {
-                        pick[npick++] = i;
-                        break;
-                    }
+    /*
+     * B3.2a: the same root operation on different body parts is one code per body part:
+     * further body parts listed with the first ("biopsies of the sigmoid and the cecum").
+     */
+    hit used[4];
+    uint32_t n_used = 0;
+    char first_table[4] = { 0 };
+    while (n_used < 4) {
+        bpc cand[16];
+        uint32_t nc = body_candidates(&bd, opr, ops, bps, used, n_used, n_used ? first_table : NULL,
+                                      cand, 16);
+        if (n_used && (!nc || !listed_with(r, used, n_used, &cand[0].at)))
+            break;
+        if (nc) {
+            used[n_used++] = cand[0].at;
+            memcpy(first_table, cand[0].table, 3);
         }
-        for (uint32_t i = 0; i < nc && !npick; i++)
-            if (!cand[i].side && sd == 0 && nc == 1)
-                pick[npick++] = i;
-        /* imaging of paired organs without a side: both (the study covers both) */
-        for (uint32_t i = 0; i < nc && !npick; i++)
-            if (sd == 0 && cand[i].side == 'B' && cand[i].table[0] == 'B')
-                pick[npick++] = i;
-        if (!npick) {
-            if (!quiet)
+        if (getenv("MEDCODE_CODER_DEBUG"))
+            for (uint32_t i = 0; i < nc; i++)
+                fprintf(stderr, "pcs_axis: '%s' %s%c side %c label %.*s\n", opw, cand[i].table,
+                        cand[i].value, cand[i].side ? cand[i].side : '-', (int)cand[i].label.n,
+                        cand[i].label.p);
+        if (!nc) {
+            if (!quiet && (!strchr(opr->tab[0], '?') || opr->tab[0][0] == '0'))
                 mc__cac_query(r, about,
-                          mc__cac_printf(r, "The note documents \"%s\" but not which side "
-                                            "(right, left or bilateral): which side was "
-                                            "operated on?",
-                                         opw));
+                              mc__cac_printf(r, "The note documents \"%s\" but not the body part "
+                                                "operated on: which body part? (ICD-10-PCS "
+                                                "Guidelines B4.1a)",
+                                             opw));
             return false;
         }
-    } else {
-        pick[npick++] = 0;
-    }
-    char op_label[64];
-    for (uint32_t pi = 0; pi < npick; pi++) {
-        const bpc *b = &cand[pick[pi]];
-        memset(bd.code, 0, sizeof bd.code);
-        memcpy(bd.code, b->table, 3);
-        bd.code[3] = b->value;
-        bd.nev = 0;
-        bd.ev[bd.nev++] = *op;
-        /*
-         * B4.4: the coronary arteries are one body part specified by the number of
-         * arteries treated: count the distinct vessels named in the sentence.
-         */
-        if ((!memcmp(bd.code, "027", 3) || !memcmp(bd.code, "021", 3)) && b->value == '0') {
-            uint32_t nv = 0;
-            hit seen[4];
-            for (uint32_t i = 0; i < bps->n && nv < 4; i++) {
-                const pax_bp *e = &x->bps[bps->h[i].item];
-                if (memcmp(e->table, bd.code, 3) || e->value != '0' ||
-                    !bp_usable(&bd, ops, &bps->h[i], '0'))
+        /* side: choose among the candidates by the documented side (B4.3 bilateral) */
+        bool sided = false;
+        for (uint32_t i = 0; i < nc; i++)
+            sided |= cand[i].side != 0;
+        char want[2] = { 0, 0 };
+        uint32_t pick[2] = { 0, 0 }, npick = 0;
+        hit side_at = { 0, UINT32_MAX, UINT32_MAX };
+        if (sided) {
+            char sd = side_near(r, bd.s0, bd.s1, &cand[0].at, &side_at);
+            for (uint32_t i = 0; i < nc && !npick; i++)
+                if (cand[i].side == sd)
+                    pick[npick++] = i;
+            if (!npick && sd == 'B') {
+                /* no bilateral value: one code for each side */
+                want[0] = 'R';
+                want[1] = 'L';
+                for (int k = 0; k < 2; k++)
+                    for (uint32_t i = 0; i < nc; i++)
+                        if (cand[i].side == want[k]) {
+                            pick[npick++] = i;
+                            break;
+                        }
+            }
+            for (uint32_t i = 0; i < nc && !npick; i++)
+                if (!cand[i].side && sd == 0 && nc == 1)
+                    pick[npick++] = i;
+            /* imaging of paired organs without a side: both (the study covers both) */
+            for (uint32_t i = 0; i < nc && !npick; i++)
+                if (sd == 0 && cand[i].side == 'B' && cand[i].table[0] == 'B')
+                    pick[npick++] = i;
+            if (!npick) {
+                if (!quiet)
+                    mc__cac_query(r, about,
+                              mc__cac_printf(r, "The note documents \"%s\" but not which side "
+                                                "(right, left or bilateral): which side was "
+                                                "operated on?",
+                                             opw));
+                if (n_used > 1)
                     continue;
-                bool dup = false;
-                for (uint32_t j = 0; j < nv && !dup; j++)
-                    dup = dist(&seen[j], &bps->h[i]) == 0;
-                if (!dup)
-                    seen[nv++] = bps->h[i];
+                return false;
             }
-            if (nv > 1) {
-                bd.code[3] = (char)('0' + (nv > 4 ? 3 : nv - 1));
-                for (uint32_t j = 0; j < nv && bd.nev < 6; j++)
-                    bd.ev[bd.nev++] = seen[j];
+        } else {
+            pick[npick++] = 0;
+        }
+        char op_label[64];
+        for (uint32_t pi = 0; pi < npick; pi++) {
+            const bpc *b = &cand[pick[pi]];
+            memset(bd.code, 0, sizeof bd.code);
+            memcpy(bd.code, b->table, 3);
+            bd.code[3] = b->value;
+            bd.nev = 0;
+            memset(bd.ax_used, 0, sizeof bd.ax_used);
+            bd.ev[bd.nev++] = *op;
+            /*
+             * B4.4: the coronary arteries are one body part specified by the number of
+             * arteries treated: count the distinct vessels named in the sentence.
+             */
+            if ((!memcmp(bd.code, "027", 3) || !memcmp(bd.code, "021", 3)) && b->value == '0') {
+                uint32_t nv = 0;
+                hit seen[4];
+                for (uint32_t i = 0; i < bps->n && nv < 4; i++) {
+                    const pax_bp *e = &x->bps[bps->h[i].item];
+                    if (memcmp(e->table, bd.code, 3) || e->value != '0' ||
+                        !bp_usable(&bd, ops, &bps->h[i], '0'))
+                        continue;
+                    bool dup = false;
+                    for (uint32_t j = 0; j < nv && !dup; j++)
+                        dup = dist(&seen[j], &bps->h[i]) == 0;
+                    if (!dup)
+                        seen[nv++] = bps->h[i];
+                }
+                if (nv > 1) {
+                    bd.code[3] = (char)('0' + (nv > 4 ? 3 : nv - 1));
+                    for (uint32_t j = 0; j < nv && bd.nev < 6; j++)
+                        bd.ev[bd.nev++] = seen[j];
+                }
+            }
+            if (b->at.first != op->first || b->at.last != op->last)
+                bd.ev[bd.nev++] = b->at;
+            if (side_at.first != UINT32_MAX)
+                bd.ev[bd.nev++] = side_at;
+            mc_pcs_value v[34];
+            uint32_t nv;
+            mc_str lab = { 0 }, axn;
+            if (mc_pcs_next_values(r->c->pcs, bd.code, 3, v, &nv, &axn, NULL) != MC_OK ||
+                !first_allowed((char[]){ bd.code[3], 0 }, v, nv, &lab))
+                continue;
+            char bw[96];
+            words_of(&bd, &b->at, bw, sizeof bw);
+            snprintf(bd.why[0], sizeof bd.why[0], "body part %.*s (%c) from '%s'%s", (int)lab.n, lab.p,
+                     bd.code[3], bw,
+                     b->rank == 2 ? " (body part key)" : bd.code[3] != b->value ? " (Guidelines B4.4)" : "");
+            bool ok = true;
+            for (int pos = 5; pos <= 7 && ok; pos++)
+                ok = choose(&bd, opr, pos);
+            if (!ok) {
+                if (!quiet)
+                    mc__cac_query(r, about,
+                              mc__cac_printf(r, "The note documents \"%s\" (ICD-10-PCS %.4s) but not "
+                                                "%s: please document it.",
+                                             opw, bd.code, bd.missing));
+                continue;
+            }
+            mc_pcs_check chk;
+            if (mc_pcs_validate(r->c->pcs, bd.code, 7, &chk) != MC_OK || !chk.valid)
+                continue;
+            op_label_of(r->c->pcs, bd.code, op_label, sizeof op_label);
+            mc_sec_kind k = r->doc->sections[se->section].kind;
+            float conf = k == MC_SEC_PROCEDURE ? 0.85f : 0.75f;
+            add_result(r, &bd, s, conf, op_label);
+            if (*n_coded < 64)
+                memcpy(coded[(*n_coded)++], bd.code, 8);
+            done = true;
+            /*
+             * B3.2d: a procedure converted from percutaneous endoscopic to open is coded as
+             * the open procedure plus a percutaneous endoscopic Inspection of the body part
+             * (when the tables have one for the same body part value).
+             */
+            const pax_rule *ar = bd.ax_used[1];
+            if (bd.code[0] == '0' && bd.code[4] == '0' && bd.code[2] != 'J' && ar &&
+                memmem(ar->words.p, ar->words.n, "convert", 7)) {
+                char insp[8] = { bd.code[0], bd.code[1], 'J', bd.code[3], '4', 'Z', 'Z', 0 };
+                if (mc_pcs_validate(r->c->pcs, insp, 7, &chk) == MC_OK && chk.valid) {
+                    memcpy(bd.code, insp, 8);
+                    snprintf(bd.why[1], sizeof bd.why[1],
+                             "Approach Percutaneous Endoscopic (4): the procedure was begun "
+                             "percutaneous endoscopic (Guidelines B3.2d)");
+                    snprintf(bd.why[2], sizeof bd.why[2], "Device No Device (Z)");
+                    snprintf(bd.why[3], sizeof bd.why[3], "Qualifier No Qualifier (Z)");
+                    op_label_of(r->c->pcs, bd.code, op_label, sizeof op_label);
+                    add_result(r, &bd, s, conf, op_label);
+                    if (*n_coded < 64)
+                        memcpy(coded[(*n_coded)++], bd.code, 8);
+                }
             }
         }
-        if (b->at.first != op->first || b->at.last != op->last)
-            bd.ev[bd.nev++] = b->at;
-        if (side_at.first != UINT32_MAX)
-            bd.ev[bd.nev++] = side_at;
-        mc_pcs_value v[34];
-        uint32_t nv;
-        mc_str lab = { 0 }, axn;
-        if (mc_pcs_next_values(r->c->pcs, bd.code, 3, v, &nv, &axn, NULL) != MC_OK ||
-            !first_allowed((char[]){ bd.code[3], 0 }, v, nv, &lab))
-            continue;
-        char bw[96];
-        words_of(&bd, &b->at, bw, sizeof bw);
-        snprintf(bd.why[0], sizeof bd.why[0], "body part %.*s (%c) from '%s'%s", (int)lab.n, lab.p,
-                 bd.code[3], bw,
-                 b->rank == 2 ? " (body part key)" : bd.code[3] != b->value ? " (Guidelines B4.4)" : "");
-        bool ok = true;
-        for (int pos = 5; pos <= 7 && ok; pos++)
-            ok = choose(&bd, opr, pos);
-        if (!ok) {
-            if (!quiet)
-                mc__cac_query(r, about,
-                          mc__cac_printf(r, "The note documents \"%s\" (ICD-10-PCS %.4s) but not "
-                                            "%s: please document it.",
-                                         opw, bd.code, bd.missing));
-            continue;
-        }
-        mc_pcs_check chk;
-        if (mc_pcs_validate(r->c->pcs, bd.code, 7, &chk) != MC_OK || !chk.valid)
-            continue;
-        op_label_of(r->c->pcs, bd.code, op_label, sizeof op_label);
-        mc_sec_kind k = r->doc->sections[se->section].kind;
-        float conf = k == MC_SEC_PROCEDURE ? 0.85f : 0.75f;
-        add_result(r, &bd, s, conf, op_label);
-        if (*n_coded < 64)
-            memcpy(coded[(*n_coded)++], bd.code, 8);
-        done = true;
     }
     return done;
+}
+
+/* Was this code built here, axis by axis (not a title or learned phrase)? */
+static bool axis_built(const mc_coded *c)
+{
+    return c->rationale && !strncmp(c->rationale, "ICD-10-PCS table ", 17) &&
+           strchr(c->rationale, ';') != NULL;
 }
 
 /* B3.11a: inspection integral to a procedure on the same body system is not coded. */
@@ -705,11 +785,13 @@ static void drop_integral(run *r, const char (*coded)[8], uint32_t n_coded, uint
                 const char *m = coded[j];
                 if (!strcmp(m, c->code))
                     continue;
-                /* inspection beside a definitive procedure of the body system */
-                drop = c->code[0] == '0' && c->code[2] == 'J' && m[0] == '0' && m[2] != 'J';
-                /* a title match of the same table that the axes decided otherwise */
-                drop |= !memcmp(c->code, m, 3) && strncmp(c->rationale, "ICD-10-PCS table ", 17) == 0 &&
-                        !strchr(c->rationale, ';');
+                /* inspection beside a definitive procedure (not the B3.2d one of a conversion) */
+                drop = c->code[0] == '0' && c->code[2] == 'J' && m[0] == '0' && m[2] != 'J' &&
+                       !(c->rationale && strstr(c->rationale, "B3.2d"));
+                /* a title or learned match of the same table, or of the same body part under
+                   another root operation, that the axes decided otherwise */
+                drop |= !axis_built(c) && (!memcmp(c->code, m, 3) ||
+                                           (!memcmp(c->code, m, 2) && c->code[3] == m[3]));
             }
         }
         if (!drop)
@@ -795,6 +877,16 @@ void mc__cac_pcs_axis(run *r)
                             g->last == h->last && !memcmp(x->rules[g->item].tab[0], ru->tab[0], 3) &&
                             !strcmp(x->rules[g->item].base, ru->base) &&
                             !strcmp(x->rules[g->item].val[0], ru->val[0])));
+                }
+                /* ... unless both name different body parts of one table (uterus, cervix) */
+                for (uint32_t j = 0; j < ops->n && sub; j++) {
+                    const pax_rule *g = &x->rules[ops->h[j].item];
+                    if (j == i || !(ops->h[j].first <= h->first && h->last <= ops->h[j].last))
+                        continue;
+                    if (!memcmp(g->tab[0], ru->tab[0], 3) && (g->val[0][0] || g->base[0]) &&
+                        (ru->val[0][0] || ru->base[0]) &&
+                        (strcmp(g->val[0], ru->val[0]) || strcmp(g->base, ru->base)))
+                        sub = false;
                 }
                 if (sub || done[i])
                     continue;

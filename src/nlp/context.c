@@ -163,6 +163,12 @@ static const trig trigs[] = {
     { "past history of", HIS, FWD, 0 },
     { "personal history of", HIS, FWD, 0 },
     { "previous", HIS, FWD, 4 },
+    /* "former smoker", "ex-smoker", "smoker, quit in 2005" (Z87.891) */
+    { "former", HIS, FWD, 2 },
+    { "formerly", HIS, FWD, 3 },
+    { "ex", HIS, FWD, 1 },
+    { "quit", HIS, BOTH, 3 },
+    { "quit smoking", HIS, BOTH, 3 },
     { "previously", HIS, FWD, 4 },
     { "prior", HIS, FWD, 4 },
     { "remote", HIS, FWD, 4 },
