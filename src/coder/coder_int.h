@@ -110,6 +110,7 @@ typedef struct run {
     uint32_t n_nc, cap_nc;
     /* encounter context for 7th characters */
     char seventh_ctx; /* 'A' initial, 'D' subsequent, 'S' sequela */
+    uint32_t id_hist, id_fam; /* stems "histori", "famili" (match.c) */
     int err; /* first allocation failure */
 } run;
 

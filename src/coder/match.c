@@ -320,11 +320,12 @@ static int src_rank(char src)
 }
 
 /* Is every real position of a among b's? */
-static bool subset(const mention *a, const mention *b)
+static bool subset_ctx(const run *r, const mention *a, const mention *b)
 {
+    const lex_entry *ea = mc__cac_entry(r, a->entry);
     for (uint32_t i = 0; i < a->npos; i++) {
-        if (a->pos[i] == POS_VIRTUAL)
-            continue;
+        if (a->pos[i] == POS_VIRTUAL || ea->tk[i] == r->id_hist || ea->tk[i] == r->id_fam)
+            continue; /* "history"/"family" count the same written or from the context */
         bool found = false;
         for (uint32_t j = 0; j < b->npos && !found; j++)
             found = b->pos[j] == a->pos[i];
@@ -382,7 +383,7 @@ static void select_sentence(run *r, uint32_t from, uint32_t to)
              * sharing only a modifier ("History > personal > respiratory") does not.
              */
             if (ea->src == LEX_INDEX && history_entry(r, eb) && !history_entry(r, ea) &&
-                subset(b, a) && ea->ntok) {
+                subset_ctx(r, b, a) && ea->ntok) {
                 bool main_named = false;
                 for (uint32_t k = 0; k < eb->ntok && !main_named; k++)
                     main_named = eb->tk[k] == ea->tk[0];
@@ -392,7 +393,7 @@ static void select_sentence(run *r, uint32_t from, uint32_t to)
                     continue;
                 }
             }
-            if (!subset(a, b))
+            if (!subset_ctx(r, a, b))
                 continue;
             /*
              * The index completes a tabular header: "Type 1 diabetes mellitus with
@@ -427,7 +428,7 @@ static void select_sentence(run *r, uint32_t from, uint32_t to)
             } else if (eb->ntok > ea->ntok) {
                 a->dropped = true;
                 a->dropped_by = j;
-            } else if (eb->ntok == ea->ntok && subset(b, a)) {
+            } else if (eb->ntok == ea->ntok && subset_ctx(r, b, a)) {
                 int ra = src_rank(ea->src), rb = src_rank(eb->src);
                 bool ba = billable_entry(r, ea), bb = billable_entry(r, eb);
                 /* equal words: keep the better source, then a reportable code, then the earlier */
@@ -540,6 +541,22 @@ static void clause_filter(run *r, uint32_t s, uint32_t from, uint32_t to, uint32
         }
         if (nr < 2)
             continue;
+        /*
+         * A clause word between the phrase's words ("on chronic anticoagulation
+         * with Coumadin for atrial fibrillation", "was", "admitted") separates
+         * statements: the phrase does not take a word across it.
+         */
+        bool hard = false;
+        for (uint32_t k = m->first + 1; k < m->last && !hard; k++) {
+            const mc_nlp_token *bt = &doc->tokens[k];
+            hard = boundary_word(bt->norm, bt->len) && strcmp(bt->norm, "and") != 0 &&
+                   strcmp(bt->norm, "or") != 0 && strcmp(bt->norm, "plus") != 0 &&
+                   strcmp(bt->norm, "versus") != 0 && strcmp(bt->norm, "vs") != 0;
+        }
+        if (hard) {
+            m->dropped = true;
+            continue;
+        }
         uint32_t own = 0, stolen = 0;
         for (uint32_t q = 0; q < nr; q++) {
             uint32_t want = region_pairs(m, seg, t0, regs[q]);
@@ -605,6 +622,8 @@ int mc__cac_match(run *r)
     uint32_t id_fam = mc__lex_stem_id(lx, "famili", 6);
     uint32_t id_allergy = mc__lex_stem_id(lx, "allergi", 7);
     si.id_hist = id_hist;
+    r->id_hist = id_hist;
+    r->id_fam = id_fam;
     si.id_fam = id_fam;
     for (uint32_t s = 0; s < doc->n_sentences; s++) {
         const mc_nlp_sentence *se = &doc->sentences[s];
