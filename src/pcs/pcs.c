@@ -600,7 +600,8 @@ int mc_pcs_next_values(const mc_pcs *p, const char *prefix, size_t n, mc_pcs_val
         uint32_t lo = 0, hi = p->tab.n;
         if (len)
             table_range(p, c, len, &lo, &hi);
-        *axis = get_str(&p->tab, tab_at(p, lo) + MC__PCS_TAB_TITLE + 8 * (pos - 1));
+        if (axis)
+            *axis = get_str(&p->tab, tab_at(p, lo) + MC__PCS_TAB_TITLE + 8 * (pos - 1));
         for (uint32_t i = lo; i < hi; i++) {
             const unsigned char *tr = tab_at(p, i);
             char v = (char)tr[pos - 1];
@@ -613,7 +614,8 @@ int mc_pcs_next_values(const mc_pcs *p, const char *prefix, size_t n, mc_pcs_val
         }
         return MC_OK;
     }
-    *axis = get_str(&p->tab, tab_at(p, t) + MC__PCS_TAB_TITLE + 8 * (pos - 1));
+    if (axis)
+        *axis = get_str(&p->tab, tab_at(p, t) + MC__PCS_TAB_TITLE + 8 * (pos - 1));
     uint64_t m = allowed_at(p, t, c, pos);
     for (int i = 0; i < MC__PCS_NCHARS; i++) {
         if (!(m >> i & 1))

@@ -58,5 +58,14 @@ printf '{"id":1,"text":"Hypertension."}\n{"id":"b","text":"No acute distress."}\
 "$M" code --jsonl "$t/in.jsonl" > "$t/out.jsonl"
 check "jsonl lines" "[ \$(wc -l < \"$t/out.jsonl\") -eq 2 ] && grep -q '^{\"id\":1,.*\"I10\"' \"$t/out.jsonl\""
 
+# a learned model: a code it calibrates below its threshold is dropped, a learned phrase adds one
+printf 'W\tR50.9\t0\t40\nL\tM79.606\t18\t20\tleg\nT\t0.5\n' > "$t/m.model"
+printf 'Assessment: Fever and leg discomfort.\n' > "$t/m.txt"
+"$M" code --annotate --model "$t/m.model" "$t/m.txt" > "$t/m.out"; rc=$?
+check "model calibration drops" "[ $rc -eq 0 ] && ! grep -q 'R50.9' \"$t/m.out\" && \"$M\" code \"$t/m.txt\" | grep -q 'R50.9'"
+check "model learned phrase" "grep -q 'M79.606' \"$t/m.out\" && grep -q 'Learned from coded training notes' \"$t/m.out\""
+"$M" code --model "$t/nonexistent.model" "$t/m.txt" > "$t/m2.out" 2> "$t/m2.err"; rc=$?
+check "model missing" "[ $rc -eq 2 ] && [ ! -s \"$t/m2.out\" ] && grep -q -- '--model' \"$t/m2.err\""
+
 [ $fail -eq 0 ] && echo "coder.sh: all passed"
 exit $fail

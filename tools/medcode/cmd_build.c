@@ -3,6 +3,8 @@
 
 #include "build/build.h"
 
+#include <dirent.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -35,6 +37,30 @@ static time_t mtime(const char *p)
 {
     struct stat st;
     return stat(p, &st) == 0 ? st.st_mtime : 0;
+}
+
+/* Newest modification time of the files under dir (the project's own data files). */
+static time_t newest_in(const char *dir, int depth)
+{
+    time_t best = 0;
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (de->d_name[0] == '.')
+            continue;
+        char p[1024];
+        snprintf(p, sizeof p, "%s/%s", dir, de->d_name);
+        struct stat st;
+        if (stat(p, &st))
+            continue;
+        time_t t = S_ISDIR(st.st_mode) ? (depth > 0 ? newest_in(p, depth - 1) : 0) : st.st_mtime;
+        if (t > best)
+            best = t;
+    }
+    closedir(d);
+    return best;
 }
 
 MC_COMMAND(build, "compile the fetched release files into one bundle per fiscal year")
@@ -81,8 +107,9 @@ MC_COMMAND(build, "compile the fetched release files into one bundle per fiscal 
             char path[1024];
             mc_bundle_path(mc_bundle_dir(), o.year, path, sizeof path);
             time_t t = mtime(path);
-            /* fresh when newer than the medcode binary and the manifest */
-            if (t && t >= mtime("build/medcode") && t >= mtime(o.manifest))
+            /* fresh when newer than the medcode binary, the manifest and data/ (word lists) */
+            if (t && t >= mtime("build/medcode") && t >= mtime(o.manifest) &&
+                t >= newest_in("data", 2))
                 continue;
         }
         mc_diag diag = { 0 };

@@ -13,7 +13,7 @@
 static void usage(FILE *f)
 {
     fprintf(f, "usage: medcode code [--setting inpatient|outpatient] [--year Y] [--hcc] "
-               "[--hcc-model V28|V24] [--json] [--jsonl] FILE|-\n"
+               "[--hcc-model V28|V24] [--model FILE] [--annotate] [--json] [--jsonl] FILE|-\n"
                "Reads a UTF-8 clinical note and prints ICD-10-CM diagnosis and ICD-10-PCS\n"
                "procedure codes, each with the note text that supports it.\n"
                "  --setting S   inpatient (uncertain diagnoses coded as established) or\n"
@@ -22,6 +22,11 @@ static void usage(FILE *f)
                "  --hcc         annotate diagnoses with their CMS-HCC (V28) and check the\n"
                "                note's MEAT support (monitored, evaluated, assessed, treated)\n"
                "  --hcc-model M V28 (default) or V24; implies --hcc\n"
+               "  --model FILE  a model learned from coded notes (docs/coder.md): calibrated\n"
+               "                confidences, learned phrases and its confidence threshold\n"
+               "  --annotate    annotation mode: the code of every mention, whatever its\n"
+               "                assertion and without guideline suppressions (for corpora\n"
+               "                annotated by mention; never for a claim)\n"
                "  --json        one JSON document\n"
                "  --jsonl       input and output one JSON object per line: {\"id\":..,\"text\":..}\n");
 }
@@ -178,8 +183,9 @@ MC_COMMAND(code, "code a clinical note: ICD-10-CM and ICD-10-PCS codes with evid
 {
     long year = 0;
     bool json = false, jsonl = false;
-    const char *path = NULL;
+    const char *path = NULL, *model_path = NULL;
     mc_coder_opts o = { 0 };
+    mc_coder_model *model = NULL;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--setting") && i + 1 < argc) {
             const char *v = argv[++i];
@@ -201,6 +207,10 @@ MC_COMMAND(code, "code a clinical note: ICD-10-CM and ICD-10-PCS codes with evid
             if (mc_hcc_model_parse(argv[++i], &hm))
                 return cli_fail("--hcc-model: '%s' is neither V28 nor V24", argv[i]);
             o.hcc = hm == MC_HCC_V24 ? MC_CODER_HCC_V24 : MC_CODER_HCC_V28;
+        } else if (!strcmp(argv[i], "--model") && i + 1 < argc) {
+            model_path = argv[++i];
+        } else if (!strcmp(argv[i], "--annotate")) {
+            o.all_mentions = true;
         } else if (!strcmp(argv[i], "--json")) {
             json = true;
         } else if (!strcmp(argv[i], "--jsonl")) {
@@ -239,9 +249,19 @@ MC_COMMAND(code, "code a clinical note: ICD-10-CM and ICD-10-PCS codes with evid
         free(text);
         return cli_fail("%s", diag.msg);
     }
+    if (model_path) {
+        if (mc_coder_model_load(c, model_path, &model, &diag)) {
+            mc_coder_close(c);
+            mc_bundle_close(b);
+            free(text);
+            return cli_fail("--model: %s", diag.msg);
+        }
+        o.model = model;
+    }
     mc_risk *risk = NULL;
     if (o.hcc != MC_CODER_HCC_OFF) {
         if (mc_risk_open(b, &risk, &diag)) {
+            mc_coder_model_free(model);
             mc_coder_close(c);
             mc_bundle_close(b);
             free(text);
@@ -253,6 +273,7 @@ MC_COMMAND(code, "code a clinical note: ICD-10-CM and ICD-10-PCS codes with evid
         FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
         if (!f) {
             mc_risk_close(risk);
+            mc_coder_model_free(model);
             mc_coder_close(c);
             mc_bundle_close(b);
             return cli_fail("cannot open %s", path);
@@ -276,6 +297,7 @@ MC_COMMAND(code, "code a clinical note: ICD-10-CM and ICD-10-PCS codes with evid
             fclose(f);
         fflush(stdout);
         mc_risk_close(risk);
+        mc_coder_model_free(model);
         mc_coder_close(c);
         mc_bundle_close(b);
         return rc;
@@ -285,6 +307,7 @@ MC_COMMAND(code, "code a clinical note: ICD-10-CM and ICD-10-PCS codes with evid
     if (rc) {
         free(text);
         mc_risk_close(risk);
+        mc_coder_model_free(model);
         mc_coder_close(c);
         mc_bundle_close(b);
         return cli_fail("%s: %s", path, diag.msg);
@@ -306,6 +329,7 @@ MC_COMMAND(code, "code a clinical note: ICD-10-CM and ICD-10-PCS codes with evid
     mc_coder_result_free(res);
     free(text);
     mc_risk_close(risk);
+    mc_coder_model_free(model);
     mc_coder_close(c);
     mc_bundle_close(b);
     return rc;
