@@ -211,6 +211,31 @@ static bool classifiable(const run *r, const char *cond, const char *lo, const c
     return best_score >= 0;
 }
 
+/* Does title t hold word w (case-insensitive, at a word start)? */
+static bool title_word(mc_str t, const char *w)
+{
+    size_t n = strlen(w);
+    for (size_t i = 0; i + n <= t.n; i++)
+        if ((i == 0 || t.p[i - 1] == ' ' || t.p[i - 1] == '(') && !strncasecmp(t.p + i, w, n))
+            return true;
+    return false;
+}
+
+/* The first billable code under prefix whose title holds words (undotted into out), or "". */
+static void z_with_title(const run *r, const char *prefix, const char *words, char out[8])
+{
+    uint32_t first, count;
+    out[0] = 0;
+    mc__lex_prefix(r->c->lex, prefix, &first, &count);
+    for (uint32_t i = first; i < first + count; i++) {
+        const lex_code *c = &r->c->lex->codes[i];
+        if (c->billable && title_word(c->title, words)) {
+            mc__strlcpy(out, c->code, 8);
+            return;
+        }
+    }
+}
+
 static void restore_replaced(run *r, uint32_t h)
 {
     for (uint32_t i = 0; i < r->n_m; i++) {
@@ -342,6 +367,56 @@ void mc__cac_history(run *r)
                                  z, z + 3, dotted);
         mc__strlcpy(m->code, z, sizeof m->code);
         m->assert &= ~(unsigned)MC_ASSERT_FAMILY;
+    }
+    /*
+     * "History of appendicitis", "history of acute pancreatitis", "history of
+     * hip fracture": an acute or injury condition stated as history, with no
+     * "History, personal" path, is no current condition (I.C.21.c.4): it gets
+     * the personal history code whose inclusion term holds it (Z87.19 for
+     * K00-K93, Z87.448 for N00-N99, Z87.828 for injuries; a fracture the
+     * "traumatic fracture" history code), else it is not coded. Only for an
+     * explicit history trigger: a past-history list also holds chronic
+     * conditions that persist.
+     */
+    for (uint32_t i = 0; i < r->n_m && !r->err; i++) {
+        mention *m = &r->m[i];
+        if (m->dropped || m->procedure || !(m->assert & MC_ASSERT_HISTORICAL) ||
+            m->trigger == UINT32_MAX ||
+            (m->assert & (MC_ASSERT_NEGATED | MC_ASSERT_HYPOTHETICAL | MC_ASSERT_FAMILY)))
+            continue;
+        const lex_entry *e = mc__cac_entry(r, m->entry);
+        if (e->src == LEX_LEARNED || e->code[0] == 'Z' || e->code[0] == 'R' || personal_path(e))
+            continue;
+        uint32_t nq = r->n_q;
+        mc__cac_resolve(r, m);
+        r->n_q = nq;
+        if (!m->code[0])
+            continue;
+        const lex_code *lc = mc__cac_code(r, m->code);
+        bool fracture = lc && title_word(lc->title, "fracture");
+        bool episodic = lc && ((title_word(lc->title, "acute") && !title_word(lc->title, "chronic")) ||
+                               m->code[0] == 'S' ||
+                               (m->code[0] == 'K' && m->code[1] == '3' && m->code[2] >= '5' &&
+                                m->code[2] <= '7'));
+        if (!episodic) {
+            m->code[0] = 0; /* a condition that persists: coded as documented */
+            continue;
+        }
+        char z[8] = "";
+        if (fracture && !title_word(lc->title, "pathological"))
+            z_with_title(r, "Z87", "traumatic fracture", z);
+        if (!z[0] && !classifiable(r, m->code, "Z85", "Z87", z))
+            z[0] = 0;
+        if (!z[0]) {
+            mc_coder_span sp = mc__cac_span(r, m);
+            mc__cac_not_coded(r, sp.start, sp.end, "history of a resolved condition");
+            m->dropped = true;
+            continue;
+        }
+        m->rule = mc__cac_printf(r, "Guidelines I.C.21.c.4: personal history of a condition that "
+                                    "no longer exists (%.3s.%s)",
+                                 z, z + 3);
+        mc__strlcpy(m->code, z, sizeof m->code);
     }
     /* Section I.C.2.d: no history of a neoplasm the note states as current */
     for (uint32_t i = 0; i < r->n_m; i++) {
