@@ -134,6 +134,8 @@ const char *mc__cac_model_rewrite(const mc_coder_model *md, const char *code, fl
 
 /* surface.c: may one-word entry e be matched by the note's word at token q? */
 bool mc__cac_surface_ok(run *r, const lex_entry *e, uint32_t q);
+/* surface.c: is the phrase starting at token lo not an operative-report field ("estimated blood loss")? */
+bool mc__cac_field_ok(const run *r, uint32_t lo);
 
 /* match.c */
 int mc__cac_tokens(run *r);

@@ -288,6 +288,8 @@ static void try_entry(run *r, sent_index *si, uint32_t stamp, uint32_t s, uint32
         return;
     if (lo == hi && !mc__cac_surface_ok(r, e, lo))
         return;
+    if (e->src != LEX_PCS && !mc__cac_field_ok(r, lo))
+        return;
     mention *m = mc__cac_push(r, (void **)&r->m, &r->n_m, &r->cap_m, sizeof *m);
     if (!m)
         return;

@@ -76,6 +76,24 @@ static bool near_words(const run *r, const uint32_t *w, uint8_t nw, uint32_t t, 
     return true;
 }
 
+/*
+ * "Hernia repair without mesh": a "without"/"no"/"not" just before or inside
+ * the words found negates what they name (a device, an operation with it),
+ * unless the row itself names an absence ("without contrast").
+ */
+static bool negated_span(const run *r, uint32_t f, uint32_t l, uint32_t s0, mc_str row)
+{
+    if (memmem(row.p, row.n, "without", 7) || memmem(row.p, row.n, "non", 3) ||
+        memmem(row.p, row.n, "no ", 3))
+        return false;
+    for (uint32_t t = f > s0 ? f - 1 : s0; t <= l; t++) {
+        const char *w = r->doc->tokens[t].norm;
+        if (!strcmp(w, "without") || !strcmp(w, "no") || !strcmp(w, "not"))
+            return true;
+    }
+    return false;
+}
+
 /* Phrases of one kind anchored in the sentence's tokens. */
 static void collect(const run *r, const mc__pax *x, bool bps, uint8_t kind, uint32_t s0,
                     uint32_t s1, const hits *ops, hits *out)
@@ -122,6 +140,8 @@ static void collect(const run *r, const mc__pax *x, bool bps, uint8_t kind, uint
                 uint32_t f, l;
                 if (!tok_is(r, t, (uint32_t)(an[i] >> 32), own) ||
                     !near_words(r, w, nw, t, s0, s1, own, &f, &l))
+                    continue;
+                if (!bps && negated_span(r, f, l, s0, x->rules[item].words))
                     continue;
                 bool dup = false;
                 for (uint32_t j = 0; j < out->n && !dup; j++)

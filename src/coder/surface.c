@@ -27,7 +27,7 @@ static const char *const common_words[] = {
     "may",       "fit",      "will",        "can",       "must",     "might",   "cold",
     "plus",      "abnormal", "symptom",     "symptoms",  "exposure", "stress",  "sinus",
     "nerve",     "nerves",   "anesthesia",  "anesthetic", "bleeder", "bleeders", "sensitivity",
-    "clot",      "clots",    "tubercle",    "sinuses",
+    "clot",      "clots",    "tubercle",    "sinuses",   "burning",
 };
 /* Abbreviations that are English words or titles when written in lower case ("fat pad", "Ms."). */
 static const char *const lower_words[] = { "pad", "ms", "mr", "ace", "aid", "cat", "pet", "all" };
@@ -151,4 +151,17 @@ bool mc__cac_surface_ok(run *r, const lex_entry *e, uint32_t q)
             return true;
     }
     return !seen; /* no word of the path carries the stem: nothing to compare */
+}
+
+/*
+ * Phrases that are a field of an operative report rather than a condition:
+ * "Estimated blood loss: 50 mL" is a measurement, not hemorrhage (R58).
+ */
+bool mc__cac_field_ok(const run *r, uint32_t lo)
+{
+    const mc_nlp_doc *d = r->doc;
+    if (!lo || d->tokens[lo - 1].sentence != d->tokens[lo].sentence)
+        return true;
+    const char *prev = d->tokens[lo - 1].norm;
+    return strcmp(prev, "estimated") != 0 && strcmp(prev, "ebl") != 0;
 }
