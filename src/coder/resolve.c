@@ -136,6 +136,12 @@ static float support(const run *r, uint32_t s, mc_str title, mc_str parent)
     mc_str own = title;
     if (parent.n && title.n >= parent.n && !strncasecmp(title.p, parent.p, parent.n)) {
         own = mc__str(title.p + parent.n, title.n - parent.n);
+        /* a parent word said again ("Alcohol use ... with other alcohol-induced
+           disorder") is no support of its own: the parent already matched it */
+        c.collect = true;
+        mc__nlp_words(parent.p, parent.n, sup_word, &c);
+        c.collect = false;
+        c.skip_parent = true;
     } else {
         c.collect = true;
         mc__nlp_words(parent.p, parent.n, sup_word, &c);
