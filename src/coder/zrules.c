@@ -239,6 +239,7 @@ static const char *const not_use[] = {
     "consider", "recommend", "recommended", "allergic", "allergy", "allergies", "if",
     "drip",    "sliding",  "infusion",   "temporarily", "bolus", "avoid",   "intolerant",
     "occasional", "occasionally", "prn",  "rarely",  "sometimes", "once",
+    "taper",   "tapering", "tapered",   "course",  "burst",
 };
 /* Words that end the drug list after a use word. */
 static const char *const list_end[] = { "for", "with", "since", "due", "because", "after",
