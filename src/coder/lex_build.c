@@ -58,7 +58,11 @@ size_t mc__cac_stem(struct sb_stemmer *st, const char *w, size_t n, char *out, s
             digit = true;
     /* "-itis" words keep their ending: "cervicitis" must not meet "cervical" */
     bool itis = n > 5 && !memcmp(w + n - 4, "itis", 4);
-    if (digit || n <= 3 || !st || itis) {
+    /* organism names in the Latin genitive: "Streptococcus pneumoniae" is not pneumonia,
+       "Haemophilus influenzae" not influenza */
+    bool latin = (n == 10 && !memcmp(w, "pneumoniae", 10)) ||
+                 (n == 10 && !memcmp(w, "influenzae", 10));
+    if (digit || n <= 3 || !st || itis || latin) {
         size_t k = n < cap - 1 ? n : cap - 1;
         memcpy(out, w, k);
         out[k] = 0;

@@ -15,6 +15,7 @@
 #include "coder/coder_int.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const lex_code *mc__cac_code(const run *r, const char *undotted)
@@ -241,6 +242,42 @@ static uint32_t pick_seventh(const run *r, uint32_t first, uint32_t count)
     return best;
 }
 
+/*
+ * Section I.C.15.a.3: the trimester of a pregnancy encounter, stated
+ * ("second trimester", "2nd trimester") or counted from the weeks of
+ * gestation (first: less than 14 weeks 0 days; second: 14 weeks 0 days to
+ * less than 28 weeks 0 days; third: 28 weeks 0 days until delivery).
+ * Returns the title word to look for ("first trimester" …) or NULL.
+ */
+static const char *note_trimester(const run *r)
+{
+    static const char *const names[] = { "first trimester", "second trimester",
+                                         "third trimester" };
+    const mc_nlp_doc *d = r->doc;
+    int weeks = -1;
+    for (uint32_t t = 0; t + 1 < d->n_tokens; t++) {
+        const char *w = d->tokens[t].norm, *nx = d->tokens[t + 1].norm;
+        if (!strcmp(nx, "trimester")) {
+            if (!strcmp(w, "first") || !strcmp(w, "1st"))
+                return names[0];
+            if (!strcmp(w, "second") || !strcmp(w, "2nd"))
+                return names[1];
+            if (!strcmp(w, "third") || !strcmp(w, "3rd"))
+                return names[2];
+        }
+        if (weeks < 0 && (d->tokens[t].flags & NLP_TOK_DIGIT) &&
+            (!strcmp(nx, "weeks") || !strcmp(nx, "week") || !strcmp(nx, "wks") ||
+             !strcmp(nx, "wk"))) {
+            int v = atoi(w);
+            if (v > 0 && v <= 42)
+                weeks = v;
+        }
+    }
+    if (weeks < 0)
+        return NULL;
+    return names[weeks < 14 ? 0 : weeks < 28 ? 1 : 2];
+}
+
 void mc__cac_resolve(run *r, mention *m)
 {
     const mc__lex *lx = r->c->lex;
@@ -286,6 +323,22 @@ void mc__cac_resolve(run *r, mention *m)
         const lex_code *c = ci == LEX_NONE ? NULL : &lx->codes[ci];
         if (c && c->billable) {
             memcpy(m->code, cur, sizeof cur);
+            /* a title match "…, unspecified trimester" when the note dates the pregnancy */
+            const char *tri = title_has(c->title, "unspecified trimester") ? note_trimester(r)
+                                                                            : NULL;
+            if (tri && strlen(cur) > 3) {
+                char par[9];
+                mc__strlcpy(par, cur, sizeof par);
+                par[strlen(par) - 1] = 0;
+                uint32_t f2, n2;
+                mc__lex_prefix(lx, par, &f2, &n2);
+                for (uint32_t i = f2; i < f2 + n2; i++)
+                    if (strlen(lx->codes[i].code) == strlen(cur) && lx->codes[i].billable &&
+                        title_has(lx->codes[i].title, tri)) {
+                        mc__strlcpy(m->code, lx->codes[i].code, sizeof m->code);
+                        break;
+                    }
+            }
             break;
         }
         /* children: descendants of the smallest length above ours */
@@ -308,8 +361,18 @@ void mc__cac_resolve(run *r, mention *m)
         bool seventh = minlen == 7 && (title_has(lx->codes[kids[0]].title, "encounter") ||
                                        title_has(lx->codes[kids[0]].title, "sequela"));
         uint32_t pick = kids[0];
+        const char *tri = NULL;
+        for (uint32_t i = 0; i < nk && !tri; i++)
+            if (title_has(lx->codes[kids[i]].title, "trimester"))
+                tri = note_trimester(r);
+        uint32_t tri_kid = UINT32_MAX;
+        for (uint32_t i = 0; tri && i < nk && tri_kid == UINT32_MAX; i++)
+            if (title_has(lx->codes[kids[i]].title, tri))
+                tri_kid = kids[i];
         if (seventh) {
             pick = pick_seventh(r, kids[0], nk);
+        } else if (tri_kid != UINT32_MAX) {
+            pick = tri_kid; /* Section I.C.15.a.3: the trimester of the encounter */
         } else {
             mc_str parent = c ? c->title : mc__str("", 0);
             float best = -1e9f;
