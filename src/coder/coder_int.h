@@ -136,6 +136,8 @@ const char *mc__cac_model_rewrite(const mc_coder_model *md, const char *code, fl
 bool mc__cac_surface_ok(run *r, const lex_entry *e, uint32_t q);
 /* surface.c: is the phrase starting at token lo not an operative-report field ("estimated blood loss")? */
 bool mc__cac_field_ok(const run *r, uint32_t lo);
+/* surface.c: do the words of each hyphenated compound of e's path stand together (pos per stem)? */
+bool mc__cac_compound_ok(run *r, const lex_entry *e, const uint32_t *pos);
 
 /* match.c */
 int mc__cac_tokens(run *r);

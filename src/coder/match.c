@@ -290,6 +290,8 @@ static void try_entry(run *r, sent_index *si, uint32_t stamp, uint32_t s, uint32
         return;
     if (e->src != LEX_PCS && !mc__cac_field_ok(r, lo))
         return;
+    if (e->src == LEX_INDEX && lo != hi && !mc__cac_compound_ok(r, e, pos))
+        return;
     mention *m = mc__cac_push(r, (void **)&r->m, &r->n_m, &r->cap_m, sizeof *m);
     if (!m)
         return;

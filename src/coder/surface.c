@@ -165,3 +165,80 @@ bool mc__cac_field_ok(const run *r, uint32_t lo)
     const char *prev = d->tokens[lo - 1].norm;
     return strcmp(prev, "estimated") != 0 && strcmp(prev, "ebl") != 0;
 }
+
+/* Stem id of path word w[0..n) (folded), or LEX_NONE. */
+static uint32_t word_id(run *r, const char *w, size_t n)
+{
+    char fw[64], st[64];
+    if (!n || n >= sizeof fw)
+        return LEX_NONE;
+    fold_word(w, n, fw, sizeof fw);
+    size_t sk = mc__cac_stem(r->stemmer, fw, n, st, sizeof st);
+    return sk ? mc__lex_stem_id(r->c->lex, st, sk) : LEX_NONE;
+}
+
+/*
+ * A hyphenated compound of the path ("Fever, three-day", "Sixth disease -
+ * see Exanthem, subitum") names one thing: its words must stand next to each
+ * other, in order, in the note. "Three days of fever" is no three-day fever.
+ */
+bool mc__cac_compound_ok(run *r, const lex_entry *e, const uint32_t *pos)
+{
+    const char *p = e->path.p, *end = e->path.p + e->path.n;
+    const char *see = memmem(p, e->path.n, " (see", 5);
+    if (see)
+        end = see;
+    for (const char *h = p; h < end; h++) {
+        if (*h != '-' || h == p || h + 1 >= end || !(h[-1] >= 'a' && h[-1] <= 'z') ||
+            !(h[1] >= 'a' && h[1] <= 'z'))
+            continue;
+        const char *a = h;
+        while (a > p && ((a[-1] >= 'a' && a[-1] <= 'z') || (a[-1] >= 'A' && a[-1] <= 'Z')))
+            a--;
+        const char *b = h + 1;
+        while (b < end && ((*b >= 'a' && *b <= 'z') || (*b >= 'A' && *b <= 'Z')))
+            b++;
+        uint32_t ia = word_id(r, a, (size_t)(h - a)), ib = word_id(r, h + 1, (size_t)(b - h - 1));
+        if (ia == ib)
+            continue;
+        if ((ia == LEX_NONE) != (ib == LEX_NONE)) {
+            /* one side is no lexicon word ("day" of "three-day"): the note word next to
+               the other side must be exactly it */
+            uint32_t known = ia != LEX_NONE ? ia : ib, pk = POS_VIRTUAL;
+            for (uint32_t j = 0; j < e->ntok && pk == POS_VIRTUAL; j++)
+                if (e->tk[j] == known)
+                    pk = pos[j];
+            if (pk == POS_VIRTUAL)
+                continue;
+            const char *ow = ia == LEX_NONE ? a : h + 1;
+            size_t on = ia == LEX_NONE ? (size_t)(h - a) : (size_t)(b - h - 1);
+            uint32_t q = ia == LEX_NONE ? pk - 1 : pk + 1;
+            if (ia == LEX_NONE && !pk)
+                return false;
+            if (q >= r->doc->n_tokens || r->doc->tokens[q].sentence != r->doc->tokens[pk].sentence)
+                return false;
+            char fw[64];
+            if (on >= sizeof fw)
+                continue;
+            fold_word(ow, on, fw, sizeof fw);
+            if (strcmp(r->doc->tokens[q].norm, fw) != 0)
+                return false;
+            continue;
+        }
+        if (ia == LEX_NONE)
+            continue;
+        uint32_t pa = POS_VIRTUAL, pb = POS_VIRTUAL;
+        for (uint32_t j = 0; j < e->ntok; j++) {
+            if (e->tk[j] == ia && pa == POS_VIRTUAL)
+                pa = pos[j];
+            if (e->tk[j] == ib && pb == POS_VIRTUAL)
+                pb = pos[j];
+        }
+        if (pa == POS_VIRTUAL || pb == POS_VIRTUAL)
+            continue;
+        /* one note word may carry both ("three-day" is one token in some notes) */
+        if (pa != pb && pb != pa + 1)
+            return false;
+    }
+    return true;
+}

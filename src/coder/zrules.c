@@ -238,6 +238,7 @@ static const char *const not_use[] = {
     "start",   "initiated", "initiate",  "begin",   "placed",  "put",       "given",
     "consider", "recommend", "recommended", "allergic", "allergy", "allergies", "if",
     "drip",    "sliding",  "infusion",   "temporarily", "bolus", "avoid",   "intolerant",
+    "non", /* "non-insulin-dependent" (NIDDM) says insulin is not used */
     "occasional", "occasionally", "prn",  "rarely",  "sometimes", "once",
     "taper",   "tapering", "tapered",   "course",  "burst",
 };
