@@ -701,13 +701,16 @@ static bool connective_path(const char *sub)
 }
 
 /*
- * A main term that refers to another main term ("Lithiasis - see Calculus",
- * "Thromboembolism - see Embolism") takes the other term's subterms too: "renal lithiasis" is Calculus, kidney (N20.0),
- * "pulmonary thromboembolism" Embolism, pulmonary (I26.99). Subterm paths
- * with connectives ("with", "due to" …) are left to the target's own entries.
- * sorted holds "key\0code" strings sorted by key.
+ * A term that refers to another ("Lithiasis - see Calculus", "Thromboembolism
+ * - see Embolism", "Ulcer, heel - see Ulcer, lower limb") takes the other
+ * term's subterms too: "renal lithiasis" is Calculus, kidney (N20.0),
+ * "pulmonary thromboembolism" Embolism, pulmonary (I26.99), "ulcer of the
+ * right heel" Ulcer, lower limb, heel, right (L97.41-). At most cap paths
+ * a reference. Subterm paths with connectives ("with", "due to" ...) are left
+ * to the target's own entries. sorted holds "key\0code" strings sorted by key.
  */
-static void see_subterms(lexw *w, char src, const see_ref *r, char **sorted, size_t m)
+static void see_subterms(lexw *w, char src, const see_ref *r, char **sorted, size_t m,
+                         size_t cap)
 {
     char prefix[300];
     int pl = snprintf(prefix, sizeof prefix, "%s, ", r->target);
@@ -725,7 +728,7 @@ static void see_subterms(lexw *w, char src, const see_ref *r, char **sorted, siz
     for (const char *q = r->from_stems; *q; q++)
         from_words += *q == ' ';
     size_t added = 0;
-    for (size_t i = lo; i < m && added < 1500 && !strncmp(sorted[i], prefix, (size_t)pl); i++) {
+    for (size_t i = lo; i < m && added < cap && !strncmp(sorted[i], prefix, (size_t)pl); i++) {
         const char *sub = sorted[i] + pl;
         if (connective_path(sub))
             continue;
@@ -806,8 +809,9 @@ static int parse_index(mc__build_ctx *ctx, lexw *w, const char *path, char src)
                 if (has_own)
                     hit = NULL; /* the term has its own code: "see also" adds nothing */
                 /* "see also" may change the sense (Sinus: see also Fistula): bare word only */
-                if (!r->also && !strchr(r->target, ',') && !strchr(r->from_key, ','))
-                    see_subterms(w, src, r, sorted, m);
+                if (!r->also)
+                    see_subterms(w, src, r, sorted, m,
+                                 strchr(r->target, ',') || strchr(r->from_key, ',') ? 60 : 1500);
                 if (hit) {
                     stems s;
                     memset(&s, 0, sizeof s);
