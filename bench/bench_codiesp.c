@@ -420,33 +420,6 @@ static void hfree(hmap *m)
     memset(m, 0, sizeof *m);
 }
 
-typedef struct stem_ctx {
-    const mc__lex *lx;
-    struct sb_stemmer *st;
-    char prev[64];
-    hmap *doc;
-} stem_ctx;
-
-static void on_word(void *ctx, const char *w, size_t n)
-{
-    stem_ctx *s = ctx;
-    if (mc__cac_stopword(w, n))
-        return;
-    char st[64];
-    size_t k = mc__cac_stem(s->st, w, n, st, sizeof st);
-    if (!k || mc__lex_stem_id(s->lx, st, k) == LEX_NONE) {
-        s->prev[0] = 0;
-        return;
-    }
-    hget(s->doc, st, true);
-    if (s->prev[0]) {
-        char bg[130];
-        snprintf(bg, sizeof bg, "%s %s", s->prev, st);
-        hget(s->doc, bg, true);
-    }
-    mc__strlcpy(s->prev, st, sizeof s->prev);
-}
-
 /* ---- sentence-aligned phrase learning (trainX.tsv) ----
  * CodiEsp-X gives, for every gold code of a training note, the character
  * offsets of the Spanish words it was assigned from. The English text is a
@@ -779,17 +752,6 @@ static int cmp_scored(const void *a, const void *b)
     return x > y ? -1 : x < y;
 }
 
-/*
- * Learn a model from the train split and write it to out_path:
- *  1. run the coder (lexicon and rules only) over every training note and
- *     count, per code it gives, how often the gold has it (W lines);
- *  2. phrases: count, over training notes, each unigram and bigram of
- *     lexicon stems and each gold code seen in at least 3 notes; keep a
- *     phrase for a code when it occurs with the code in >= 3 notes and in
- *     >= 40% of the notes containing it (L lines);
- *  3. run again with the model and choose the confidence threshold that
- *     maximises micro F1 on train (T line).
- */
 /* Held-out candidates of the cross-validation folds (confidence, right?) */
 static scored *g_ho;
 static size_t g_nho, g_cap_ho;
@@ -830,6 +792,21 @@ static float ho_threshold(double *f1)
     return best_t;
 }
 
+/*
+ * Learn a model from the train split (without the notes of held-out fold
+ * `fold` of `nfolds` when nfolds > 1) and write it to out_path:
+ *  1. run the coder (lexicon and rules only) over every training note and
+ *     count, per code it gives, how often the gold has it (W lines), and
+ *     which sibling of a code it missed the gold had instead (R lines);
+ *  2. phrases (learn_note_aligned): two passes over the notes aligned to
+ *     their CodiEsp-X annotations; a phrase is kept for a code when it was
+ *     credited with it in >= kmin lines at line precision >= rmin, and its
+ *     prior is counted over notes (L lines);
+ *  3. run again with the model and choose the confidence threshold that
+ *     maximises micro F1 on the training notes (T line; main() replaces it
+ *     by the cross-validated one). With nfolds > 1 the held-out fold's
+ *     candidates are added to g_ho and their micro F1 written to heldout_f1.
+ */
 static int train_model(const char *dir, const mc_coder *c, const gold *td, size_t ntd,
                        const char *out_path, int fold, int nfolds, double kmin, double rmin,
                        double *heldout_f1)
@@ -839,7 +816,7 @@ static int train_model(const char *dir, const mc_coder *c, const gold *td, size_
     DIR *d = opendir(path);
     if (!d)
         return -1;
-    hmap cal = { 0 }, gram = { 0 }, pair = { 0 }, codedf = { 0 }, codelines = { 0 }, linked = { 0 },
+    hmap cal = { 0 }, gram = { 0 }, pair = { 0 }, codelines = { 0 }, linked = { 0 },
          subst = { 0 };
     struct sb_stemmer *st = sb_stemmer_new("english", NULL);
     mc_coder_opts o = { 0 };
@@ -859,21 +836,6 @@ static int train_model(const char *dir, const mc_coder *c, const gold *td, size_
     qsort(names, nn, sizeof *names, cmp_name);
 #define CV_FOLDS 5
 #define HELD_OUT(di) (nfolds > 1 && (int)((di) % (size_t)nfolds) == fold)
-    for (size_t di = 0; di < nn; di++) {
-        if (HELD_OUT(di))
-            continue;
-        char doc0[64];
-        snprintf(doc0, sizeof doc0, "%.*s", (int)(strlen(names[di]) - 4), names[di]);
-        for (size_t i = 0; i < ntd; i++) {
-            if (strcmp(td[i].doc, doc0))
-                continue;
-            bool dup = false;
-            for (size_t j = i; j > 0 && !strcmp(td[j - 1].doc, td[i].doc) && !dup; j--)
-                dup = !strcmp(td[j - 1].code, td[i].code);
-            if (!dup)
-                hget(&codedf, td[i].code, true)->a++;
-        }
-    }
     for (size_t di = 0; di < nn; di++) {
         if (HELD_OUT(di))
             continue;
@@ -931,46 +893,16 @@ static int train_model(const char *dir, const mc_coder *c, const gold *td, size_
             }
             mc_coder_result_free(res);
         }
-        if (g_nx) {
-            char esp[2048];
-            snprintf(esp, sizeof esp, "%s/train/text_files/%s", dir, names[di]);
-            char *es;
-            size_t nes;
-            if (mc__read_file(esp, 0, &es, &nes, NULL) == 0) {
-                learn_note_aligned(c->lex, st, doc, es, nes, text, n, &gram, &pair, &codelines,
-                                   NULL);
-                free(es);
-            }
-            free(text);
-            continue;
+        /* pass 1 of the phrase learning (without CodiEsp-X annotations: none) */
+        char esp[2048];
+        snprintf(esp, sizeof esp, "%s/train/text_files/%s", dir, names[di]);
+        char *es;
+        size_t nes;
+        if (g_nx && mc__read_file(esp, 0, &es, &nes, NULL) == 0) {
+            learn_note_aligned(c->lex, st, doc, es, nes, text, n, &gram, &pair, &codelines,
+                               NULL);
+            free(es);
         }
-        /* phrases of this note */
-        hmap docg = { 0 };
-        stem_ctx sc = { c->lex, st, "", &docg };
-        char *line = text;
-        while (line < text + n) {
-            char *nl = memchr(line, '\n', (size_t)(text + n - line));
-            size_t len = nl ? (size_t)(nl - line) : (size_t)(text + n - line);
-            sc.prev[0] = 0;
-            mc__nlp_words(line, len, on_word, &sc);
-            line = nl ? nl + 1 : text + n;
-        }
-        for (size_t b = 0; b < docg.nb; b++)
-            for (hent *e = docg.b[b]; e; e = e->next) {
-                hget(&gram, e->key, true)->a++;
-                for (size_t j = 0; j < ng; j++) {
-                    bool dup = false;
-                    for (size_t k = 0; k < j && !dup; k++)
-                        dup = !strcmp(g[k].code, g[j].code);
-                    hent *cd = hget(&codedf, g[j].code, false);
-                    if (dup || !cd || cd->a < 3)
-                        continue;
-                    char key[256];
-                    snprintf(key, sizeof key, "%s\t%s", g[j].code, e->key);
-                    hget(&pair, key, true)->a++;
-                }
-            }
-        hfree(&docg);
         free(text);
     }
     if (g_nx) {
@@ -1032,10 +964,9 @@ static int train_model(const char *dir, const mc_coder *c, const gold *td, size_
             n_r++;
         }
     printf("model: %zu code rewrites\n", n_r);
-    if (!getenv("NO_D"))
-        fprintf(f, "D\t%.4f\n", all_tp / (all_tp + all_fp + 1) * (getenv("D_F") ? atof(getenv("D_F")) : 1.0));
+    fprintf(f, "D\t%.4f\n", all_tp / (all_tp + all_fp + 1));
     size_t n_l = 0;
-    hmap *pairs = g_nx ? &linked : &pair;
+    hmap *pairs = &linked;
     hmap sel = { 0 }, selg = { 0 };
     for (size_t b = 0; pairs->b && b < pairs->nb; b++)
         for (hent *e = pairs->b[b]; e; e = e->next) {
@@ -1045,14 +976,8 @@ static int train_model(const char *dir, const mc_coder *c, const gold *td, size_
             hent *ge = hget(&gram, g, false);
             if (!ge || e->a / ge->a < rmin)
                 continue;
-            if (!g_nx) {
-                fprintf(f, "L\t%.*s\t%.0f\t%.0f\t%s\n", (int)(g - 1 - e->key), e->key, e->a,
-                        ge->a, g);
-                n_l++;
-            } else {
-                hget(&sel, e->key, true);
-                hget(&selg, g, true);
-            }
+            hget(&sel, e->key, true);
+            hget(&selg, g, true);
         }
     if (g_nx) {
         /*
@@ -1244,7 +1169,6 @@ static int train_model(const char *dir, const mc_coder *c, const gold *td, size_
     hfree(&cal);
     hfree(&gram);
     hfree(&pair);
-    hfree(&codedf);
     hfree(&codelines);
     hfree(&linked);
     hfree(&subst);
@@ -1340,7 +1264,7 @@ int main(int argc, char **argv)
             /* the threshold is chosen on the held-out folds too */
             double f = 0;
             float t = ho_threshold(&f);
-            printf("model: cross-validation on train: phrases in >= %.0f notes, precision >= "
+            printf("model: cross-validation on train: phrases in >= %.0f lines, precision >= "
                    "%.1f: held-out F1 %.3f at confidence >= %.3f\n",
                    grid[gi][0], grid[gi][1], f, (double)t);
             if (f > best_f) {
