@@ -437,6 +437,16 @@ void mc__cac_sequence(run *r)
                        (r->meta[i].sentences_mask & r->meta[j].sentences_mask);
             if (!drop && diag_definitive && !r->meta[i].diagnostic)
                 drop = true;
+            /*
+             * Inpatient: the symptom that brought the patient in ("Admission
+             * diagnosis: shortness of breath") is not coded once the stay
+             * established a definitive diagnosis (Section II; I.B.4-5).
+             */
+            if (!drop && diag_definitive && r->opts->setting == MC_SETTING_INPATIENT) {
+                const mention *fm = &r->m[r->meta[i].first_mention];
+                mc_sec_kind k = r->doc->sections[r->doc->sentences[fm->sentence].section].kind;
+                drop = k == MC_SEC_ADMIT_DX || k == MC_SEC_CC;
+            }
         }
         if (drop)
             drop_dx(r, i, "symptom integral to a definitive diagnosis (Guidelines I.B.4-5)");
